@@ -1,0 +1,56 @@
+"""`python -m grader check`: a student's self-check on the public cases.
+
+Runs exactly as grading does (a sandboxed worker, the same time limits), but
+only the cases that need no reference solution, and prints a table the
+student can act on.  Runs from the student bundle too: it imports nothing
+that holds answers.
+"""
+import os
+import tempfile
+
+from grader.runner import ForkServer
+from grader.scoring import score_submission
+from grader.submissions import SubmissionError, prepare
+from grader.suite import load_cases
+
+
+def run(assignment_dir, assignment=None):
+    assignment = assignment or os.path.basename(os.path.abspath(assignment_dir))
+    try:
+        cases = load_cases(assignment, hidden=False)
+    except ModuleNotFoundError:
+        print(f"There are no checks for an assignment called {assignment!r}. Point `check` at your assignment "
+              "folder (e.g. assignments/assignment1), or name it with --assignment.")
+        return 2
+    with tempfile.TemporaryDirectory(prefix="grader-check-") as workdir:
+        try:
+            root = prepare(assignment_dir, workdir)
+        except SubmissionError as exc:
+            print(f"Cannot check {assignment_dir}: {exc}")
+            return 2
+        with ForkServer() as server:
+            results = score_submission(server, root, cases)
+    print(table(assignment, results))
+    return 0 if all(r.passed for r in results) else 1
+
+
+def table(assignment, results):
+    width = max(len(r.case) for r in results)
+    lines = [f"Public checks for {assignment}", "",
+             f"{'result':<8} {'points':>6}  {'case':<{width}}  function", "-" * (width + 60)]
+    for r in results:
+        points = f"{_points(r.score)}/{_points(r.max_score)}"
+        lines.append(f"{r.status:<8} {points:>6}  {r.case:<{width}}  {r.function}")
+        if not r.passed:
+            lines.append(f"{'':17}-> {r.message}")
+            if r.hint:
+                lines.append(f"{'':17}   hint: {r.hint}")
+    score, total = sum(r.score for r in results), sum(r.max_score for r in results)
+    lines += ["", f"Public checks passed: {sum(r.passed for r in results)} of {len(results)} "
+                  f"({_points(score)}/{_points(total)} points).",
+              "Passing these is necessary, not sufficient: the graded tests try more inputs and edge cases."]
+    return "\n".join(lines)
+
+
+def _points(value):
+    return f"{value:g}"

@@ -1,0 +1,49 @@
+"""Command line: argument parsing only; each command lives in its own module.
+
+Commands import lazily so that the student bundle, which carries only what
+`check` needs, runs `python -m grader check` without the instructor's parts.
+"""
+import argparse
+import os
+import sys
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="generate assignments/ (and dist/*.zip) from solutions/")
+    release.add_argument("--check", action="store_true",
+                         help="change nothing; fail if assignments/ differs from what solutions/ generates")
+    release.add_argument("--root", default=REPO_ROOT, help="repository root (default: this checkout)")
+
+    check = commands.add_parser("check", help="check your own work on the public cases")
+    check.add_argument("assignment_dir", nargs="?", default=".", help="your assignment folder (default: .)")
+    check.add_argument("--assignment", help="assignment name (default: the folder's name)")
+
+    grade = commands.add_parser("grade", help="grade submissions with the hidden cases")
+    grade.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="folders or .zip files, one per student")
+    grade.add_argument("--assignment", required=True, help="e.g. assignment1")
+    grade.add_argument("--out", default="grading-results", help="output folder (default: grading-results)")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: all cores)")
+    grade.add_argument("--seed", type=int, help="seed of the hidden inputs (default: the suite's)")
+    grade.add_argument("--solutions", default=os.path.join(REPO_ROOT, "solutions"),
+                       help="folder holding the reference solutions (default: solutions/)")
+    grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    args = parser.parse_args(argv)
+    if args.command == "release":
+        from grader import release as command
+        return command.run(args.root, check=args.check)
+    if args.command == "check":
+        from grader import check as command
+        return command.run(args.assignment_dir, args.assignment)
+    from grader import grade as command
+    return command.run(args.assignment, args.submissions, args.out, jobs=args.jobs, seed=args.seed,
+                       solutions_root=args.solutions, progress=not args.no_progress)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

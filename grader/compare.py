@@ -1,0 +1,148 @@
+"""How a student's output is judged (trusted side).
+
+A *rule* compares two values and returns a `Verdict`; a *check* judges a
+case's outputs (the dict of saved call results) against the reference's, or,
+for public cases, against a property or fixed data.  Messages say what is
+wrong and where (largest error, its index), never the expected values: a
+student who reads every feedback file learns no answer.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    message: str = ""
+
+
+PASS = Verdict(True)
+
+
+def _fail(message):
+    return Verdict(False, message)
+
+
+def as_array(value, what):
+    """`value` as a numeric array, or a Verdict saying why it is not one."""
+    if value is None:
+        return _fail(f"{what} is None: did you forget a `return`?")
+    try:
+        array = np.asarray(value)
+    except Exception:
+        return _fail(f"{what} is not an array")
+    if array.dtype.kind not in "biuf":
+        return _fail(f"{what} is not an array of numbers (dtype {array.dtype})")
+    return array
+
+
+def _same_shape(got, expected, what):
+    """Check shapes, accepting an unambiguous variant such as (1, D) for (D,)."""
+    if got.shape == expected.shape:
+        return got, None
+    if got.size == expected.size and np.squeeze(got).shape == np.squeeze(expected).shape:
+        return got.reshape(expected.shape), None
+    return None, _fail(f"{what} has shape {got.shape}; expected shape {expected.shape}")
+
+
+def _index(flat, shape):
+    index = np.unravel_index(flat, shape) if shape else ()
+    return tuple(int(i) for i in index)
+
+
+def close(rtol=1e-6, atol=1e-9):
+    """Rule: arrays (or numbers) agree within relative error `rtol`.
+
+    The relative error of each entry is |a - b| / max(|a| + |b|, atol/rtol),
+    the form the notebooks print, so tiny values do not blow it up.
+    """
+    def rule(got, expected, what="the output"):
+        got = as_array(got, what)
+        if isinstance(got, Verdict):
+            return got
+        expected = np.asarray(expected, dtype=float)
+        got, problem = _same_shape(got, expected, what)
+        if problem:
+            return problem
+        got = got.astype(float)
+        if not np.all(np.isfinite(got)):
+            bad = int(np.flatnonzero(~np.isfinite(got))[0])
+            return _fail(f"{what} contains NaN or inf (first at index {_index(bad, got.shape)})")
+        if got.size == 0:
+            return PASS
+        error = np.abs(got - expected) / np.maximum(np.abs(got) + np.abs(expected), atol / rtol)
+        worst = int(np.argmax(error))
+        if error.flat[worst] <= rtol:
+            return PASS
+        wrong = int(np.count_nonzero(error > rtol))
+        where = f" at index {_index(worst, got.shape)}" if got.ndim else ""
+        return _fail(f"{what}: {wrong} of {got.size} values are wrong; largest relative error "
+                     f"{error.flat[worst]:.2e}{where} (allowed {rtol:g})")
+    return rule
+
+
+def labels():
+    """Rule: integer labels equal exactly (float arrays of whole numbers are fine)."""
+    def rule(got, expected, what="the labels"):
+        got = as_array(got, what)
+        if isinstance(got, Verdict):
+            return got
+        expected = np.asarray(expected)
+        got, problem = _same_shape(got, expected, what)
+        if problem:
+            return problem
+        if got.dtype.kind == "f" and not np.all(np.isfinite(got) & (got == np.round(got))):
+            return _fail(f"{what} should be whole numbers (class labels)")
+        wrong = np.flatnonzero(got.astype(np.int64).ravel() != expected.astype(np.int64).ravel())
+        if wrong.size == 0:
+            return PASS
+        return _fail(f"{what}: {wrong.size} of {got.size} are wrong; the first at index "
+                     f"{_index(int(wrong[0]), got.shape)}")
+    return rule
+
+
+def mapping(rule):
+    """Rule: dicts with the same keys whose values agree under `rule`."""
+    def check(got, expected, what="the result"):
+        if not isinstance(got, dict):
+            return _fail(f"{what} should be a dict, got a {type(got).__name__}")
+        keys = lambda d: {k.item() if isinstance(k, np.generic) else k for k in d}
+        if keys(got) != keys(expected):
+            return _fail(f"{what} should have the keys {sorted(keys(expected))}, got {sorted(keys(got), key=str)}")
+        for key in expected:
+            verdict = rule(got[key], expected[key], f"{what}[{key!r}]")
+            if not verdict.passed:
+                return verdict
+        return PASS
+    return check
+
+
+# ------------------------------------------------------------------- checks
+def matches_reference(rule, *keys):
+    """Check: the student's outputs `keys` (default "out") agree with the reference's."""
+    def check(got, expected):
+        for key in keys or ("out",):
+            verdict = rule(got.get(key), expected[key], key if len(keys) > 1 else "the output")
+            if not verdict.passed:
+                return verdict
+        return PASS
+    return check
+
+
+def agree(first, second, rule, what=None):
+    """Check (public, no reference): two of the student's own outputs agree,
+    e.g. the no-loop distances and the two-loop distances."""
+    def check(got, expected=None):
+        other = as_array(got.get(second), second)
+        if isinstance(other, Verdict):
+            return other
+        return rule(got.get(first), other, what or f"{first} compared with {second}")
+    return check
+
+
+def equals_data(value, rule, key="out"):
+    """Check (public): output `key` agrees with a fixed value shipped as data."""
+    def check(got, expected=None):
+        return rule(got.get(key), value)
+    return check

@@ -1,0 +1,65 @@
+"""The SQLite gradebook: one transaction per submission (trusted side).
+
+A submission's scores are written all at once or not at all, so a run that
+is killed leaves every student either fully graded or not graded.
+"""
+import sqlite3
+import time
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    student     TEXT PRIMARY KEY,
+    assignment  TEXT NOT NULL,
+    score       REAL NOT NULL,
+    max_score   REAL NOT NULL,
+    seconds     REAL NOT NULL,
+    graded_at   REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS results (
+    student     TEXT NOT NULL REFERENCES submissions(student) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    case_name   TEXT NOT NULL,
+    function    TEXT NOT NULL,
+    score       REAL NOT NULL,
+    max_score   REAL NOT NULL,
+    status      TEXT NOT NULL,
+    message     TEXT NOT NULL,
+    hidden      INTEGER NOT NULL,
+    PRIMARY KEY (student, case_name)
+);
+"""
+
+
+class Gradebook:
+    def __init__(self, path):
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def record(self, student, assignment, results, seconds):
+        """Replace `student`'s scores by `results`, atomically."""
+        with self.db:  # BEGIN ... COMMIT, or ROLLBACK on error
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM submissions WHERE student = ?", (student,))
+            self.db.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?)",
+                            (student, assignment, sum(r.score for r in results),
+                             sum(r.max_score for r in results), seconds, time.time()))
+            self.db.executemany(
+                "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(student, i, r.case, r.function, r.score, r.max_score, r.status, r.message, int(r.hidden))
+                 for i, r in enumerate(results)])
+
+    def scores(self, assignment):
+        """[(student, score, max_score, {case: score})] for every graded student, by name."""
+        rows = self.db.execute("SELECT student, score, max_score FROM submissions WHERE assignment = ? "
+                               "ORDER BY student", (assignment,)).fetchall()
+        cases = {}
+        for student, case, score in self.db.execute(
+                "SELECT r.student, r.case_name, r.score FROM results r JOIN submissions s USING (student) "
+                "WHERE s.assignment = ? ORDER BY r.student, r.position", (assignment,)):
+            cases.setdefault(student, {})[case] = score
+        return [(student, score, max_score, cases.get(student, {})) for student, score, max_score in rows]
+
+    def close(self):
+        self.db.close()

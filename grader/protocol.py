@@ -1,0 +1,130 @@
+"""The only language the trusted grader and a student worker share.
+
+A message is a JSON-able structure whose leaves may be numpy arrays.  On the
+wire it is one ``.npz`` archive: every array under its own key, and the JSON
+skeleton (with ``{"__array__": key}`` where an array was) as a uint8 array
+named ``__json__``.  Archives are always read with ``allow_pickle=False``, so
+a message can carry data but never code.  Frames are length-prefixed.
+
+This module is imported by the worker, so it must stay small and import
+nothing from the rest of the grader.
+"""
+import io
+import json
+import struct
+
+import numpy as np
+
+HEADER = struct.Struct(">Q")
+MAX_MESSAGE_BYTES = 256 * 2**20  # a result bigger than this is refused, not read
+
+
+class ProtocolError(Exception):
+    """A message that is malformed, too large, or holds a value we do not carry."""
+
+
+def to_plain(value, arrays):
+    """Return a JSON-able copy of `value`, moving numpy arrays into `arrays`.
+
+    Only plain data passes: None, bool, int, float, str, lists/tuples, dicts
+    and numeric/bool arrays.  Tuples and dicts with non-string keys are tagged
+    so that `from_plain` gives back the same shape of value.
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            raise ProtocolError(f"an array of dtype {value.dtype} (only numbers and booleans are carried)")
+        key = f"a{len(arrays)}"
+        arrays[key] = np.ascontiguousarray(value)
+        return {"__array__": key}
+    if isinstance(value, tuple):
+        return {"__tuple__": [to_plain(v, arrays) for v in value]}
+    if isinstance(value, list):
+        return [to_plain(v, arrays) for v in value]
+    if isinstance(value, dict):
+        return {"__dict__": [[to_plain(k, arrays), to_plain(v, arrays)] for k, v in value.items()]}
+    raise ProtocolError(f"a value of type {type(value).__name__}")
+
+
+def from_plain(value, arrays):
+    """Inverse of `to_plain`."""
+    if isinstance(value, list):
+        return [from_plain(v, arrays) for v in value]
+    if isinstance(value, dict):
+        if set(value) == {"__array__"}:
+            return arrays[value["__array__"]]
+        if set(value) == {"__tuple__"}:
+            return tuple(from_plain(v, arrays) for v in value["__tuple__"])
+        if set(value) == {"__dict__"}:
+            return {_hashable(from_plain(k, arrays)): from_plain(v, arrays) for k, v in value["__dict__"]}
+        raise ProtocolError("an untagged mapping")
+    return value
+
+
+def _hashable(key):
+    if isinstance(key, np.ndarray):
+        raise ProtocolError("an array used as a dictionary key")
+    return key
+
+
+def encode(message):
+    arrays = {}
+    skeleton = to_plain(message, arrays)
+    arrays["__json__"] = np.frombuffer(json.dumps(skeleton).encode(), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def decode(payload):
+    try:
+        with np.load(io.BytesIO(payload), allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+        skeleton = json.loads(arrays.pop("__json__").tobytes().decode())
+    except ProtocolError:
+        raise
+    except Exception as exc:  # any corruption is the sender's fault, never ours
+        raise ProtocolError(f"unreadable message ({type(exc).__name__}: {exc})") from None
+    return from_plain(skeleton, arrays)
+
+
+def units(target, calls):
+    """The names under which a worker reports what it is doing for one case:
+    first the import of the module or notebook, then each call in turn.  The
+    grader uses the same names to blame a hang or a crash on one function."""
+    location, name = target.split(":", 1)
+    return [f"import {location}"] + [
+        name if method in (None, "__init__") else f"{name}.{method}"
+        for method in (call.get("method") for call in calls)
+    ]
+
+
+def send(sock, message):
+    payload = encode(message)
+    sock.sendall(HEADER.pack(len(payload)) + payload)
+
+
+def recv(sock, limit=MAX_MESSAGE_BYTES):
+    """Read one message; raise EOFError when the peer has gone away."""
+    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
+    if size > limit:
+        raise ProtocolError(f"a message of {size:,} bytes (the limit is {limit:,})")
+    return decode(_read_exactly(sock, size))
+
+
+def _read_exactly(sock, size):
+    chunks, remaining = [], size
+    while remaining:
+        chunk = sock.recv(min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError("the other side closed the connection")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

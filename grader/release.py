@@ -1,0 +1,200 @@
+"""solutions/ -> assignments/: the student version, generated, never edited.
+
+Answers sit between `### BEGIN SOLUTION` and `### END SOLUTION`.  In
+notebooks, nbgrader's own preprocessors replace them (ClearSolutions) and
+clear outputs (ClearOutput); in `.py` files the same markers become the same
+kind of stub, naming the function to write.  `--check` regenerates in memory
+and fails when assignments/ differs or when an answer line leaked into it.
+`release` also writes dist/<assignment>.zip, the bundle handed to students.
+"""
+import io
+import os
+import re
+import shutil
+import zipfile
+
+import nbformat
+from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, ClearSolutions
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+NOTEBOOK_STUB = '# YOUR CODE HERE\nraise NotImplementedError("Write this code: see the instructions above.")'
+TEXT_STUB = "*Write your answer here.*"
+SKIPPED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "saved", ".DS_Store"}
+# What a student's bundle carries of the grader: enough for `python -m grader check`.
+CHECK_MODULES = ["__init__.py", "__main__.py", "cli.py", "check.py", "compare.py", "protocol.py", "runner.py",
+                 "scoring.py", "source_rules.py", "submissions.py", "suite.py", "worker.py",
+                 "suites/__init__.py"]
+GRADER_DIR = os.path.dirname(os.path.abspath(__file__))
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+class ReleaseError(Exception):
+    pass
+
+
+# ------------------------------------------------------------------ one file
+def release_python(source, path):
+    """Replace each solution region of a .py file by a stub at its indentation."""
+    out, in_solution, function = [], False, "this function"
+    for number, line in enumerate(source.split("\n"), 1):
+        match = re.match(r"\s*def (\w+)", line)
+        if match and not in_solution:
+            function = match.group(1)
+        if BEGIN in line:
+            if in_solution:
+                raise ReleaseError(f"{path}:{number}: a BEGIN SOLUTION inside another solution region")
+            in_solution = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out += [f"{indent}# YOUR CODE HERE",
+                    f'{indent}raise NotImplementedError("Implement {function} in {path}: see the TODO above.")']
+        elif END in line:
+            if not in_solution:
+                raise ReleaseError(f"{path}:{number}: END SOLUTION without a BEGIN SOLUTION")
+            in_solution = False
+        elif not in_solution:
+            out.append(line)
+    if in_solution:
+        raise ReleaseError(f"{path}: a BEGIN SOLUTION is never closed")
+    return "\n".join(out)
+
+
+def release_notebook(source, path):
+    """Student version of a notebook, through nbgrader's preprocessors."""
+    notebook = nbformat.reads(source, as_version=4)
+    resources = {}
+    CheckCellMetadata().preprocess(notebook, resources)
+    clear = ClearSolutions(code_stub={"python": NOTEBOOK_STUB}, text_stub=TEXT_STUB)
+    try:
+        for preprocessor in (clear, ClearOutput()):
+            notebook, resources = preprocessor.preprocess(notebook, resources)
+    except RuntimeError as exc:
+        raise ReleaseError(f"{path}: {exc}") from None
+    return nbformat.writes(notebook) + "\n"
+
+
+def answer_lines(source):
+    """The substantial lines found only inside solution regions of a file: if
+    one of them appears in the released file, an answer has leaked."""
+    inside, outside, in_solution = set(), set(), False
+    for line in source.replace("\\n", "\n").split("\n"):
+        text = line.strip().strip('",').strip()
+        if BEGIN in text:
+            in_solution = True
+        elif END in text:
+            in_solution = False
+        elif len(text) >= 12 and not text.startswith("#"):
+            (inside if in_solution else outside).add(text)
+    return inside - outside
+
+
+# ------------------------------------------------------------ an assignment
+def generate(solution_dir):
+    """{relative path: bytes} of the student version of one assignment."""
+    files = {}
+    for folder, dirs, names in os.walk(solution_dir):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED)
+        for name in sorted(names):
+            if name in SKIPPED or name.endswith(".pyc"):
+                continue
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, solution_dir).replace(os.sep, "/")
+            with open(path, "rb") as f:
+                data = f.read()
+            if name.endswith(".py"):
+                data = release_python(data.decode("utf-8"), relative).encode("utf-8")
+            elif name.endswith(".ipynb"):
+                data = release_notebook(data.decode("utf-8"), relative).encode("utf-8")
+            files[relative] = data
+    return files
+
+
+def differences(solution_dir, assignment_dir):
+    """Why assignment_dir is not exactly what solution_dir generates (empty list: it is)."""
+    expected = generate(solution_dir)
+    actual = {}
+    for folder, dirs, names in os.walk(assignment_dir):
+        dirs[:] = [d for d in dirs if d not in SKIPPED]
+        for name in names:
+            if name not in SKIPPED and not name.endswith(".pyc"):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as f:
+                    actual[os.path.relpath(path, assignment_dir).replace(os.sep, "/")] = f.read()
+    problems = [f"missing: {p}" for p in sorted(set(expected) - set(actual))]
+    problems += [f"not generated by release (remove it or add it to solutions/): {p}"
+                 for p in sorted(set(actual) - set(expected))]
+    problems += [f"differs from what solutions/ generates: {p}"
+                 for p in sorted(set(expected) & set(actual)) if expected[p] != actual[p]]
+    for relative, data in sorted(actual.items()):
+        text = data.decode("utf-8", errors="replace")
+        if BEGIN in text or END in text:
+            problems.append(f"solution markers in {relative}")
+        if relative in expected and relative.endswith((".py", ".ipynb")):
+            with open(os.path.join(solution_dir, relative), encoding="utf-8") as f:
+                leaked = sorted(line for line in answer_lines(f.read()) if line in text)
+            if leaked:
+                problems.append(f"answer leaked into {relative}: {leaked[0]!r}")
+    return problems
+
+
+def write_tree(files, target_dir):
+    if os.path.isdir(target_dir):
+        shutil.rmtree(target_dir)
+    for relative, data in files.items():
+        path = os.path.join(target_dir, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def bundle(assignment, files, zip_path):
+    """The zip an instructor hands out: the released folder, plus the grader's
+    public side so that `python -m grader check <assignment>` runs on its own."""
+    entries = {f"{assignment}/{p}": data for p, data in files.items()}
+    for module in CHECK_MODULES + [f"suites/{assignment}.py"]:
+        with open(os.path.join(GRADER_DIR, module), "rb") as f:
+            entries[f"grader/{module}"] = f.read()
+    entries["README.md"] = (
+        f"# {assignment}\n\nOpen the notebooks in `{assignment}/` with Jupyter and fill in the code marked "
+        "`YOUR CODE HERE`.\nCheck your work at any time with\n\n"
+        f"    python -m grader check {assignment}\n\nfrom this folder (it needs numpy).\n").encode()
+    os.makedirs(os.path.dirname(zip_path) or ".", exist_ok=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(entries):
+            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), entries[name])
+    with open(zip_path, "wb") as f:
+        f.write(buffer.getvalue())
+
+
+# ----------------------------------------------------------------- commands
+def assignments_in(solutions_root):
+    return sorted(d for d in os.listdir(solutions_root) if os.path.isdir(os.path.join(solutions_root, d))
+                  and not d.startswith("."))
+
+
+def run(repo_root, check=False, dist_dir=None):
+    """Release (or check) every assignment; return the exit code."""
+    solutions_root = os.path.join(repo_root, "solutions")
+    assignments_root = os.path.join(repo_root, "assignments")
+    status = 0
+    for assignment in assignments_in(solutions_root):
+        source = os.path.join(solutions_root, assignment)
+        target = os.path.join(assignments_root, assignment)
+        try:
+            if check:
+                problems = differences(source, target)
+                for problem in problems:
+                    print(f"{assignment}: {problem}")
+                status = status or (1 if problems else 0)
+                print(f"{assignment}: {'NOT up to date' if problems else 'up to date'}")
+                continue
+            files = generate(source)
+            write_tree(files, target)
+            zip_path = os.path.join(dist_dir or os.path.join(repo_root, "dist"), f"{assignment}.zip")
+            bundle(assignment, files, zip_path)
+            print(f"{assignment}: released {len(files)} files to {os.path.relpath(target, repo_root)}/ "
+                  f"and {os.path.relpath(zip_path, repo_root)}")
+        except ReleaseError as exc:
+            print(f"{assignment}: {exc}")
+            status = 1
+    return status

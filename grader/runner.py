@@ -1,0 +1,162 @@
+"""Run cases in sandboxed workers and bring back what happened (trusted side).
+
+`ForkServer` starts `grader.worker` in a fresh interpreter with a scrubbed
+environment; each `Worker` is one fork of it serving one submission.
+`run_cases` sends the cases one by one, enforces each case's time limit, and
+turns every way a case can end into an `Outcome`: outputs, a Python error, a
+time-out, or a dead worker.  When a unit (an import or a function) hangs or
+kills its worker, the worker is replaced and every later case that would run
+that unit is skipped: a function that loops costs one time limit, not one per
+case.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+from grader import protocol
+
+GRADER_HOME = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Threads for numerical libraries: one per worker, so that N workers use N cores.
+ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+@dataclass
+class Limits:
+    """Per-worker resource limits (see `resource.setrlimit`)."""
+    memory_bytes: int = 4 * 2**30
+    file_bytes: int = 64 * 2**20
+
+    def rlimits(self, cpu_seconds):
+        return {"RLIMIT_AS": self.memory_bytes, "RLIMIT_FSIZE": self.file_bytes,
+                "RLIMIT_CORE": 0, "RLIMIT_CPU": int(cpu_seconds) + 1}
+
+
+@dataclass
+class Outcome:
+    """How one case ended in a worker."""
+    status: str                      # "ok", "error", "timeout", "died" or "skipped"
+    outputs: dict = field(default_factory=dict)
+    error: dict = field(default_factory=dict)   # type, message, where, unit
+    seconds: float = 0.0
+
+
+class ForkServer:
+    """A warm interpreter (numpy imported) that forks one worker per submission."""
+
+    def __init__(self):
+        self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._lock = threading.Lock()
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": GRADER_HOME,
+               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
+               "HOME": tempfile.gettempdir(), **ONE_THREAD}
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "grader.worker", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], env=env, cwd=tempfile.gettempdir(),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        theirs.close()
+
+    def spawn(self, root, limits):
+        """Fork a worker for the submission copy at `root`; return a `Worker`."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        request = json.dumps({"root": os.path.abspath(root), "limits": limits}).encode()
+        with self._lock:
+            socket.send_fds(self._control, [request], [theirs.fileno()])
+            reply = self._control.recv(4096)
+        theirs.close()
+        if not reply:
+            raise RuntimeError("the grader's fork server has stopped")
+        return Worker(json.loads(reply)["pid"], ours)
+
+    def close(self):
+        self._control.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Worker:
+    def __init__(self, pid, sock):
+        self.pid, self.sock = pid, sock
+
+    def run(self, request, timeout):
+        """Send one case; return an `Outcome` whose error names the unit at fault."""
+        start = time.monotonic()
+        deadline = start + timeout
+        unit = protocol.units(request["target"], request["calls"])[0]
+        try:
+            protocol.send(self.sock, request)
+            while True:
+                self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                message = protocol.recv(self.sock)
+                if not isinstance(message, dict):
+                    raise protocol.ProtocolError("a message that is not a mapping")
+                if "enter" in message:
+                    unit = str(message["enter"])
+                elif "outputs" in message and isinstance(message["outputs"], dict):
+                    return Outcome("ok", outputs=message["outputs"], seconds=time.monotonic() - start)
+                elif "error" in message and isinstance(message["error"], dict):
+                    error = {k: str(message["error"].get(k, "")) for k in ("unit", "type", "message", "where")}
+                    return Outcome("error", error=error, seconds=time.monotonic() - start)
+                else:
+                    raise protocol.ProtocolError("a message the grader does not know")
+        except socket.timeout:
+            self.kill()
+            return Outcome("timeout", error={"unit": unit, "type": "Timeout",
+                                             "message": f"did not finish within {timeout:g} s"}, seconds=timeout)
+        except (EOFError, OSError, protocol.ProtocolError) as exc:
+            self.kill()
+            reason = ("the worker process ended (the code exited, crashed or went over the memory limit)"
+                      if isinstance(exc, (EOFError, OSError)) else f"the worker sent {exc}")
+            return Outcome("died", error={"unit": unit, "type": "WorkerDied", "message": reason},
+                           seconds=time.monotonic() - start)
+
+    def kill(self):
+        for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):
+            try:
+                kill(target, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.sock.close()
+
+
+def run_cases(server, root, requests, limits=Limits()):
+    """Run `requests` ({name: (request, timeout)}) for the submission at `root`.
+
+    Returns {name: Outcome}.  Every case gets an outcome, whatever the code does.
+    """
+    outcomes, fatal, worker = {}, {}, None
+    budget = sum(timeout for _, timeout in requests.values())
+    try:
+        for name, (request, timeout) in requests.items():
+            blamed = [u for u in protocol.units(request["target"], request["calls"]) if u in fatal]
+            if blamed:
+                outcomes[name] = Outcome("skipped", error={"unit": blamed[0], **fatal[blamed[0]]})
+                continue
+            if worker is None:
+                worker = server.spawn(root, limits.rlimits(budget))
+            outcome = outcomes[name] = worker.run(request, timeout)
+            if outcome.status in ("timeout", "died"):
+                worker = None
+                fatal[outcome.error["unit"]] = {
+                    "type": "NotRun",
+                    "message": f"not run: {outcome.error['unit']} already failed in case {name} "
+                               f"({outcome.error['message']})"}
+            budget -= outcome.seconds
+    finally:
+        if worker is not None:
+            worker.kill()
+    return outcomes

@@ -1,0 +1,90 @@
+"""Score one submission: run its cases, judge the outputs (trusted side).
+
+Shared by `check` (public cases, no reference) and `grade` (all cases,
+against reference outputs computed once per run).
+"""
+from dataclasses import dataclass
+
+from grader.compare import Verdict
+from grader.runner import Limits, run_cases
+
+DEFAULT_SEED = 231
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: str
+    function: str
+    score: float
+    max_score: float
+    status: str     # passed, failed, error, timeout, crashed, skipped
+    message: str
+    hint: str
+    hidden: bool
+
+    @property
+    def passed(self):
+        return self.status == "passed"
+
+
+def score_submission(server, root, cases, seed=DEFAULT_SEED, references=None, limits=Limits()):
+    """Run `cases` on the submission at `root`; return a CaseResult per case, in order.
+
+    `references` maps a hidden case's name to the reference solution's outputs.
+    """
+    to_run = {c.name: (c.request(seed), c.timeout) for c in cases if c.calls is not None}
+    outcomes = run_cases(server, root, to_run, limits) if to_run else {}
+    results = []
+    for case in cases:
+        status, message = "passed", ""
+        if case.calls is not None:
+            outcome = outcomes[case.name]
+            if outcome.status == "ok":
+                expected = references[case.name] if case.hidden else None
+                status, message = _judge(lambda: case.check(outcome.outputs, expected))
+            else:
+                status, message = _explain(outcome)
+        if status == "passed" and case.source_rule is not None:
+            status, message = _judge(lambda: case.source_rule(root))
+        results.append(CaseResult(case.name, case.function, case.points if status == "passed" else 0,
+                                  case.points, status, message, case.hint, case.hidden))
+    return results
+
+
+def reference_outputs(server, solution_root, cases, seed=DEFAULT_SEED):
+    """The reference solution's outputs for every hidden case that runs code."""
+    hidden = {c.name: (c.request(seed), max(c.timeout, 60.0)) for c in cases
+              if c.hidden and c.calls is not None}
+    outcomes = run_cases(server, solution_root, hidden, Limits(memory_bytes=None))
+    broken = {name: o.error for name, o in outcomes.items() if o.status != "ok"}
+    if broken:
+        raise RuntimeError(f"the reference solution in {solution_root} fails these cases: {broken}")
+    return {name: outcome.outputs for name, outcome in outcomes.items()}
+
+
+def _judge(check):
+    try:
+        verdict = check()
+    except Exception as exc:  # an output shaped so oddly that the check itself tripped
+        verdict = Verdict(False, f"the output could not be checked ({type(exc).__name__}: {exc})")
+    return ("passed", "") if verdict.passed else ("failed", verdict.message)
+
+
+def _explain(outcome):
+    error = outcome.error
+    if outcome.status == "error":
+        where = f" ({error['where']})" if error.get("where") else ""
+        if error["type"] == "NotImplementedError":
+            return "error", f"{error['unit']} is not implemented yet: it raises NotImplementedError{where}"
+        return "error", f"{error['unit']} raised {error['type']}{where}: {error['message']}"
+    if outcome.status == "timeout":
+        return "timeout", (f"{error['unit']} {error['message']} and was stopped; "
+                           "look for a loop that never ends, or code far slower than it should be")
+    if outcome.status == "died":
+        return "crashed", f"while running {error['unit']}, {error['message']}"
+    return "skipped", error["message"]
+
+
+def unscorable(cases, message):
+    """Results for a submission that could not be opened at all: every case 0."""
+    return [CaseResult(c.name, c.function, 0, c.points, "error", message, c.hint, c.hidden) for c in cases]

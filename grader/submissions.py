@@ -1,0 +1,84 @@
+"""Find, unpack and copy a submission (trusted side; reads files, runs nothing).
+
+A submission is a folder or a `.zip` holding one student's assignment files,
+either at its top level or inside one folder (e.g. `assignment1/`).  The
+student id is its name without extension.  Workers only ever see a private
+copy holding the submission's `.py` and `.ipynb` files.
+"""
+import os
+import shutil
+import stat
+import zipfile
+
+MAX_FILE_BYTES = 20 * 2**20
+MAX_ZIP_BYTES = 200 * 2**20
+MAX_ZIP_FILES = 2000
+COPIED = (".py", ".ipynb")
+IGNORED_DIRS = {"__pycache__", ".ipynb_checkpoints", "__MACOSX", ".git", "datasets"}
+
+
+class SubmissionError(Exception):
+    """A submission that cannot be graded at all (its message is for the student)."""
+
+
+def student_id(path):
+    name = os.path.basename(os.path.normpath(path))
+    return name[:-4] if name.lower().endswith(".zip") else name
+
+
+def unpack(zip_path, dest):
+    """Extract a zip safely: no absolute paths, no `..`, no links, bounded size."""
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_FILES:
+                raise SubmissionError(f"the zip holds {len(members)} files (at most {MAX_ZIP_FILES})")
+            if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+                raise SubmissionError(f"the zip unpacks to more than {MAX_ZIP_BYTES // 2**20} MiB")
+            for member in members:
+                name = member.filename.replace("\\", "/")
+                parts = [p for p in name.split("/") if p not in ("", ".")]
+                if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
+                    raise SubmissionError(f"the zip holds a path outside its folder: {member.filename!r}")
+                if stat.S_ISLNK(member.external_attr >> 16):
+                    raise SubmissionError(f"the zip holds a symbolic link: {member.filename!r}")
+            archive.extractall(dest)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise SubmissionError(f"the zip file could not be read ({exc})") from None
+    return dest
+
+
+def find_root(folder, markers=("cs231n",)):
+    """The shallowest folder at or below `folder` that holds a marker or a notebook."""
+    for current, dirs, names in sorted(os.walk(folder), key=lambda entry: entry[0].count(os.sep)):
+        dirs[:] = [d for d in dirs if d not in IGNORED_DIRS]
+        if any(m in dirs or m in names for m in markers) or any(n.endswith(".ipynb") for n in names):
+            return current
+    raise SubmissionError("no assignment files found: expected a cs231n/ folder or a notebook (.ipynb)")
+
+
+def private_copy(root, dest):
+    """Copy the .py and .ipynb files under `root` to `dest` (no links, no large files)."""
+    for current, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in IGNORED_DIRS and not os.path.islink(os.path.join(current, d))]
+        for name in names:
+            source = os.path.join(current, name)
+            if name.endswith(COPIED) and os.path.isfile(source) and not os.path.islink(source) \
+                    and os.path.getsize(source) <= MAX_FILE_BYTES:
+                target = os.path.join(dest, os.path.relpath(source, root))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(source, target)
+    return dest
+
+
+def prepare(submission, workdir):
+    """Turn a submission (folder or zip) into a private copy under `workdir`; return its path."""
+    if os.path.isfile(submission):
+        if not zipfile.is_zipfile(submission):
+            raise SubmissionError(f"{os.path.basename(submission)} is neither a folder nor a zip file")
+        submission = find_root(unpack(submission, os.path.join(workdir, "unpacked")))
+    elif os.path.isdir(submission):
+        submission = find_root(submission)
+    else:
+        raise SubmissionError(f"{submission} does not exist")
+    return private_copy(submission, os.path.join(workdir, "copy"))

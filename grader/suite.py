@@ -1,0 +1,73 @@
+"""What a suite declares: cases (trusted side, and shipped with public suites).
+
+A suite is a module `grader.suites.<assignment>` (public cases, shipped to
+students) plus, for instructors only, `grader.suites.<assignment>_hidden`.
+Each defines `CASES`, a list of `Case`.  A case is a small program run in a
+worker: a target (`package.module:function`, `package.module:Class` or
+`notebook.ipynb:function`), and a seeded builder that returns the calls to
+make, with their inputs.  Its `check` judges the saved outputs, against the
+reference solution's outputs for hidden cases.  A `source_rule` adds a
+requirement on the student's source code, read but never run (e.g. "no
+loops"); it is judged only once the outputs are right, so an empty stub never
+earns it.
+"""
+import importlib
+import zlib
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call in a case: the target itself (method None), its constructor
+    ("__init__"), or a method of the instance made by the constructor."""
+    method: Optional[str] = None
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    save: Optional[str] = None
+
+    def as_request(self):
+        return {"method": self.method, "args": list(self.args), "kwargs": dict(self.kwargs), "save": self.save}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str                    # unique within the assignment, a column of grades.csv
+    points: float
+    target: str                  # what the case calls (or, for a source rule, reads)
+    function: str                # what the student implements, as feedback names it
+    check: Callable = None       # check(got, expected) -> Verdict (expected is None if public)
+    calls: Callable = None       # calls(rng) -> [Call, ...]
+    source_rule: Callable = None  # source_rule(root) -> Verdict: a static requirement on top
+    hidden: bool = True
+    timeout: float = 10.0
+    hint: str = ""               # where to look when the case fails
+
+    def request(self, seed):
+        """The worker request for this case, its inputs drawn from `seed`."""
+        rng = np.random.default_rng([seed, zlib.crc32(self.name.encode())])
+        return {"target": self.target, "calls": [call.as_request() for call in self.calls(rng)]}
+
+
+def load_cases(assignment, hidden=True):
+    """The cases of `assignment`: public ones, then hidden ones if asked and present."""
+    cases = list(importlib.import_module(f"grader.suites.{assignment}").CASES)
+    if hidden:
+        try:
+            cases += importlib.import_module(f"grader.suites.{assignment}_hidden").CASES
+        except ModuleNotFoundError as exc:
+            if exc.name != f"grader.suites.{assignment}_hidden":
+                raise
+    names = [case.name for case in cases]
+    duplicated = {name for name in names if names.count(name) > 1}
+    if duplicated:
+        raise ValueError(f"suite {assignment} declares these case names twice: {sorted(duplicated)}")
+    return cases
+
+
+def available_assignments():
+    import pkgutil
+    import grader.suites
+    return sorted(m.name for m in pkgutil.iter_modules(grader.suites.__path__) if not m.name.endswith("_hidden"))

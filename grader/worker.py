@@ -1,0 +1,269 @@
+"""The student side: a fork server, and the worker that runs one submission.
+
+Nothing here is trusted.  The grader starts this module in a fresh interpreter
+(`python -m grader.worker FD`) with a scrubbed environment, before it has
+computed any reference output.  The fork server imports numpy once and then,
+for each submission, forks a worker that
+
+1. leaves the server's process group (so the grader can kill it and all its
+   children at once), applies resource limits and closes stdin/stdout/stderr;
+2. runs the calls the grader asks for, importing the student's modules (or
+   the function defined in their notebook) from a private copy of the
+   submission, and
+3. answers with plain data only (see `protocol`).
+
+Before each import or call the worker says which "unit" it enters, so that
+when a function loops forever or kills its process, the grader knows whose
+fault it was and skips the other cases that would call it.
+
+A worker serves one submission and is never reused for another.
+"""
+import ast
+import importlib
+import json
+import os
+import resource
+import signal
+import socket
+import sys
+import traceback
+import types
+
+import numpy as np
+
+from grader import protocol
+
+# Python 2 era CS231n starter code imports `past.builtins` (the `future`
+# package).  A correct student file must not fail for that alone.
+PAST_BUILTINS = {"xrange": range, "basestring": str, "unicode": str, "long": int, "raw_input": input}
+
+
+# ---------------------------------------------------------------- fork server
+def serve_forever(control_fd):
+    """Fork one worker per request received on `control_fd`, until EOF."""
+    control = socket.socket(fileno=control_fd)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(control, 65536, 1)
+        except OSError:
+            return
+        if not data:
+            return
+        request = json.loads(data)
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            conn = socket.socket(fileno=fds[0])
+            code = 0
+            try:
+                _enter_worker(request["root"], request["limits"])
+                serve_submission(conn)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        os.close(fds[0])
+        control.send(json.dumps({"pid": pid}).encode())
+
+
+def _enter_worker(root, limits):
+    os.setsid()
+    for name, value in limits.items():
+        if value is not None:
+            limit = getattr(resource, name)
+            resource.setrlimit(limit, (value, value))
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.chdir(root)
+    sys.path[:] = [root] + [p for p in sys.path if p and os.path.isdir(p) and not _is_grader_home(p)]
+    for name in [m for m in sys.modules if m == "grader" or m.startswith("grader.")]:
+        if name != "grader.protocol":
+            del sys.modules[name]
+    _install_past_builtins()
+
+
+def _is_grader_home(path):
+    return os.path.isdir(os.path.join(path, "grader", "suites"))
+
+
+def _install_past_builtins():
+    try:
+        importlib.import_module("past.builtins")
+    except ImportError:
+        past = types.ModuleType("past")
+        builtins = types.ModuleType("past.builtins")
+        builtins.__dict__.update(PAST_BUILTINS)
+        past.builtins = builtins
+        sys.modules["past"], sys.modules["past.builtins"] = past, builtins
+
+
+# --------------------------------------------------------------------- worker
+def serve_submission(conn, root="."):
+    """Answer `run` requests from the grader until it closes the connection."""
+    while True:
+        try:
+            request = protocol.recv(conn)
+        except EOFError:
+            return
+        protocol.send(conn, run_request(request, root, lambda unit: protocol.send(conn, {"enter": unit})))
+
+
+def run_request(request, root, enter=lambda unit: None):
+    """Run the calls of one case and return {"outputs": ...} or {"error": ...}.
+
+    request: {"target": "module:Name" or "notebook.ipynb:function",
+              "calls": [{"method": str or None, "args": [...], "kwargs": {...}, "save": str or None}]}
+    A call with method None calls the target itself; "__init__" makes an
+    instance of the target class; any other name is a method of that instance.
+    """
+    target, calls = request["target"], request["calls"]
+    names = protocol.units(target, calls)
+    unit = names[0]
+    try:
+        enter(unit)
+        obj = resolve(target, root)
+        instance, outputs = None, {}
+        for call, unit in zip(calls, names[1:]):
+            method = call.get("method")
+            enter(unit)
+            if method is None:
+                value = obj(*call.get("args", []), **call.get("kwargs", {}))
+            elif method == "__init__":
+                value = instance = obj(*call.get("args", []), **call.get("kwargs", {}))
+            else:
+                value = getattr(instance, method)(*call.get("args", []), **call.get("kwargs", {}))
+            if call.get("save"):
+                outputs[call["save"]] = value
+        message = {"outputs": outputs}
+        protocol.encode(message)  # raises for values we do not carry
+        return message
+    except protocol.ProtocolError as exc:
+        return {"error": {"unit": unit, "type": "UnsupportedValue", "message": f"it returned {exc}", "where": ""}}
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt are the student's too
+        return {"error": describe_exception(exc, unit, root)}
+
+
+def describe_exception(exc, unit, root):
+    """A short, student-facing account: exception type, message, and the last
+    line of the student's own code the traceback passed through."""
+    where = ""
+    root = os.path.abspath(root)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        filename = os.path.abspath(frame.filename) if not frame.filename.startswith("<") else frame.filename
+        if filename.startswith(root + os.sep):
+            where = f"{os.path.relpath(filename, root)}, line {frame.lineno}"
+        elif filename.startswith("<notebook "):
+            where = f"{filename[10:-1]}, line {frame.lineno}"
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where = f"{os.path.relpath(os.path.abspath(exc.filename), root)}, line {exc.lineno}"
+    message = str(exc) if not isinstance(exc, SyntaxError) else (exc.msg or "invalid syntax")
+    return {"unit": unit, "type": type(exc).__name__, "message": message[:500], "where": where}
+
+
+# ------------------------------------------------------------------ resolving
+def resolve(target, root="."):
+    """Return the object named by `target`.
+
+    "package.module:Name" or "package.module:Class" imports a module of the
+    submission; "notebook.ipynb:function" takes the function from the notebook
+    (see `function_from_notebook`).
+    """
+    location, name = target.split(":", 1)
+    if location.endswith(".ipynb"):
+        return function_from_notebook(os.path.join(root, location), name)
+    return getattr(import_module(location, root), name)
+
+
+def import_module(dotted, root="."):
+    """Import a module of the submission, even when a package __init__ of it
+    is broken: a syntax error in one file must not cost the functions of
+    another.  A package whose __init__ fails is replaced by a bare package that
+    finds names in its submodules on demand."""
+    parts = dotted.split(".")
+    for i in range(1, len(parts)):
+        package = ".".join(parts[:i])
+        if package in sys.modules:
+            continue
+        try:
+            importlib.import_module(package)
+        except Exception:
+            sys.modules.pop(package, None)
+            sys.modules[package] = _bare_package(package, os.path.join(root, *parts[:i]))
+    return importlib.import_module(dotted)
+
+
+def _bare_package(name, path):
+    package = types.ModuleType(name)
+    package.__path__ = [os.path.abspath(path)]
+
+    def find_in_submodules(attr):
+        for entry in sorted(os.listdir(package.__path__[0])):
+            if entry.endswith(".py") and entry != "__init__.py":
+                try:
+                    module = importlib.import_module(f"{name}.{entry[:-3]}")
+                except Exception:
+                    continue
+                if hasattr(module, attr):
+                    return getattr(module, attr)
+        raise AttributeError(f"module {name!r} has no attribute {attr!r}")
+
+    package.__getattr__ = find_in_submodules
+    return package
+
+
+def function_from_notebook(path, name):
+    """Define function `name` from a notebook, running as little as possible.
+
+    The last code cell that defines `name` at top level is the definition.
+    Only that `def`, and the notebook's import statements that bind a name the
+    function uses, are executed: no data loading, no training, no plots.
+    """
+    cells = notebook_code_cells(path)
+    definition, imports = None, []
+    for index, source in enumerate(cells):
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as exc:
+            if f"def {name}" in source:
+                exc.filename = f"<notebook {os.path.basename(path)} cell {index + 1}>"
+                raise
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports.append(node)
+            elif isinstance(node, ast.FunctionDef) and node.name == name:
+                definition = (index, node)
+    if definition is None:
+        raise NameError(f"no code cell of {os.path.basename(path)} defines a function called {name}()")
+    index, node = definition
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    needed = [i for i in imports if any((a.asname or a.name.split(".")[0]) in used for a in i.names)]
+    namespace = {"__name__": "__notebook__"}
+    exec(compile(ast.Module(needed, []), f"<notebook {os.path.basename(path)} imports>", "exec"), namespace)
+    exec(compile(ast.Module([node], []), f"<notebook {os.path.basename(path)} cell {index + 1}>", "exec"), namespace)
+    return namespace[name]
+
+
+def notebook_code_cells(path):
+    """The code cells of a notebook, IPython magics and shell lines blanked."""
+    with open(path, encoding="utf-8") as f:
+        try:
+            notebook = json.load(f)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{os.path.basename(path)} is not a valid notebook file (JSON error: {exc})") from None
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise ValueError(f"{os.path.basename(path)} is not a valid notebook file (it has no list of cells)")
+    cells = []
+    for cell in notebook["cells"]:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            cells.append("\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                                   for line in source.split("\n")))
+    return cells
+
+
+if __name__ == "__main__":
+    serve_forever(int(sys.argv[1]))
