@@ -31,6 +31,8 @@ def main(argv=None):
     grade.add_argument("--seed", type=int, help="seed of the hidden inputs (default: the suite's)")
     grade.add_argument("--solutions", default=os.path.join(REPO_ROOT, "solutions"),
                        help="folder holding the reference solutions (default: solutions/)")
+    grade.add_argument("--time-scale", type=float, default=1.0,
+                       help="multiply every case's time limit by this (default: 1)")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     args = parser.parse_args(argv)
@@ -42,7 +44,8 @@ def main(argv=None):
         return command.run(args.assignment_dir, args.assignment)
     from grader import grade as command
     return command.run(args.assignment, args.submissions, args.out, jobs=args.jobs, seed=args.seed,
-                       solutions_root=args.solutions, progress=not args.no_progress)
+                       solutions_root=args.solutions, progress=not args.no_progress,
+                       time_scale=args.time_scale)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ from grader.submissions import SubmissionError, prepare, student_id
 from grader.suite import load_cases
 
 
-def run(assignment, submissions, out_dir, jobs=1, seed=None, solutions_root="solutions", progress=True):
+def run(assignment, submissions, out_dir, jobs=1, seed=None, solutions_root="solutions", progress=True,
+        time_scale=1.0):
     seed = DEFAULT_SEED if seed is None else seed
     cases = load_cases(assignment, hidden=True)
     students = [student_id(s) for s in submissions]
@@ -43,7 +44,7 @@ def run(assignment, submissions, out_dir, jobs=1, seed=None, solutions_root="sol
             workdir = tempfile.mkdtemp(dir=scratch)
             try:
                 root = prepare(submission, workdir)
-                results = score_submission(server, root, cases, seed, references)
+                results = score_submission(server, root, cases, seed, references, time_scale=time_scale)
             except SubmissionError as exc:
                 results = unscorable(cases, f"Your submission could not be opened: {exc}")
             finally:

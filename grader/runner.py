@@ -114,8 +114,9 @@ class Worker:
                 else:
                     raise protocol.ProtocolError("a message the grader does not know")
         except socket.timeout:
+            where = self._where_stopped()
             self.kill()
-            return Outcome("timeout", error={"unit": unit, "type": "Timeout",
+            return Outcome("timeout", error={"unit": unit, "type": "Timeout", "where": where,
                                              "message": f"did not finish within {timeout:g} s"}, seconds=timeout)
         except (EOFError, OSError, protocol.ProtocolError) as exc:
             self.kill()
@@ -123,6 +124,21 @@ class Worker:
                       if isinstance(exc, (EOFError, OSError)) else f"the worker sent {exc}")
             return Outcome("died", error={"unit": unit, "type": "WorkerDied", "message": reason},
                            seconds=time.monotonic() - start)
+
+    def _where_stopped(self, grace=0.5):
+        """Ask the worker where the student's code is (SIGUSR1 raises in it and
+        the worker reports the traceback); "" if it does not answer in time."""
+        try:
+            os.kill(self.pid, signal.SIGUSR1)
+            deadline = time.monotonic() + grace
+            while time.monotonic() < deadline:
+                self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                message = protocol.recv(self.sock)
+                if isinstance(message, dict) and isinstance(message.get("error"), dict):
+                    return str(message["error"].get("where", ""))
+        except (OSError, EOFError, protocol.ProtocolError):
+            pass
+        return ""
 
     def kill(self):
         for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):

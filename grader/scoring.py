@@ -27,12 +27,13 @@ class CaseResult:
         return self.status == "passed"
 
 
-def score_submission(server, root, cases, seed=DEFAULT_SEED, references=None, limits=Limits()):
+def score_submission(server, root, cases, seed=DEFAULT_SEED, references=None, limits=Limits(), time_scale=1.0):
     """Run `cases` on the submission at `root`; return a CaseResult per case, in order.
 
-    `references` maps a hidden case's name to the reference solution's outputs.
+    `references` maps a hidden case's name to the reference solution's outputs;
+    `time_scale` multiplies every case's time limit (slow machines, or fast tests).
     """
-    to_run = {c.name: (c.request(seed), c.timeout) for c in cases if c.calls is not None}
+    to_run = {c.name: (c.request(seed), c.timeout * time_scale) for c in cases if c.calls is not None}
     outcomes = run_cases(server, root, to_run, limits) if to_run else {}
     results = []
     for case in cases:
@@ -72,16 +73,20 @@ def _judge(check):
 
 def _explain(outcome):
     error = outcome.error
+    where = f" ({error['where']})" if error.get("where") else ""
+    unit = error.get("unit", "")
     if outcome.status == "error":
-        where = f" ({error['where']})" if error.get("where") else ""
+        if unit.startswith("import "):
+            return "error", f"{unit[7:]} could not be loaded: {error['type']}{where}: {error['message']}"
         if error["type"] == "NotImplementedError":
-            return "error", f"{error['unit']} is not implemented yet: it raises NotImplementedError{where}"
-        return "error", f"{error['unit']} raised {error['type']}{where}: {error['message']}"
+            return "error", f"{unit} is not implemented yet: it raises NotImplementedError{where}"
+        return "error", f"{unit} raised {error['type']}{where}: {error['message']}"
     if outcome.status == "timeout":
-        return "timeout", (f"{error['unit']} {error['message']} and was stopped; "
-                           "look for a loop that never ends, or code far slower than it should be")
+        stopped = f"; it was stopped at {error['where']}" if error.get("where") else ""
+        return "timeout", (f"{unit} {error['message']}{stopped}. "
+                           "Look for a loop that never ends, or code far slower than it should be.")
     if outcome.status == "died":
-        return "crashed", f"while running {error['unit']}, {error['message']}"
+        return "crashed", f"while running {unit}, {error['message']}"
     return "skipped", error["message"]
 
 

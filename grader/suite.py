@@ -42,6 +42,7 @@ class Case:
     calls: Callable = None       # calls(rng) -> [Call, ...]
     source_rule: Callable = None  # source_rule(root) -> Verdict: a static requirement on top
     hidden: bool = True
+    graded: bool = True          # False: a self-check only, left out of grading
     timeout: float = 10.0
     hint: str = ""               # where to look when the case fails
 
@@ -52,9 +53,12 @@ class Case:
 
 
 def load_cases(assignment, hidden=True):
-    """The cases of `assignment`: public ones, then hidden ones if asked and present."""
+    """The cases of `assignment`.  hidden=False: the public ones, for a student's
+    self-check.  hidden=True: what grading runs, the graded public cases and
+    the hidden ones."""
     cases = list(importlib.import_module(f"grader.suites.{assignment}").CASES)
     if hidden:
+        cases = [case for case in cases if case.graded]
         try:
             cases += importlib.import_module(f"grader.suites.{assignment}_hidden").CASES
         except ModuleNotFoundError as exc:

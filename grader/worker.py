@@ -38,6 +38,15 @@ from grader import protocol
 PAST_BUILTINS = {"xrange": range, "basestring": str, "unicode": str, "long": int, "raw_input": input}
 
 
+class TimeLimitReached(BaseException):
+    """Raised in the student's code when the grader says its time is up, so
+    that the traceback tells the student where their code was stopped."""
+
+
+def _time_limit_reached(signum, frame):
+    raise TimeLimitReached("stopped at the time limit")
+
+
 # ---------------------------------------------------------------- fork server
 def serve_forever(control_fd):
     """Fork one worker per request received on `control_fd`, until EOF."""
@@ -76,6 +85,7 @@ def _enter_worker(root, limits):
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
+    signal.signal(signal.SIGUSR1, _time_limit_reached)
     os.chdir(root)
     sys.path[:] = [root] + [p for p in sys.path if p and os.path.isdir(p) and not _is_grader_home(p)]
     for name in [m for m in sys.modules if m == "grader" or m.startswith("grader.")]:
@@ -172,6 +182,8 @@ def resolve(target, root="."):
     """
     location, name = target.split(":", 1)
     if location.endswith(".ipynb"):
+        if not os.path.isfile(os.path.join(root, location)):
+            raise FileNotFoundError(f"{location} is missing from the submission")
         return function_from_notebook(os.path.join(root, location), name)
     return getattr(import_module(location, root), name)
 
@@ -199,14 +211,18 @@ def _bare_package(name, path):
     package.__path__ = [os.path.abspath(path)]
 
     def find_in_submodules(attr):
+        broken = None
         for entry in sorted(os.listdir(package.__path__[0])):
             if entry.endswith(".py") and entry != "__init__.py":
                 try:
                     module = importlib.import_module(f"{name}.{entry[:-3]}")
-                except Exception:
+                except Exception as exc:
+                    broken = broken or exc
                     continue
                 if hasattr(module, attr):
                     return getattr(module, attr)
+        if broken is not None:  # most likely the file that defines `attr`: say why it failed
+            raise broken
         raise AttributeError(f"module {name!r} has no attribute {attr!r}")
 
     package.__getattr__ = find_in_submodules

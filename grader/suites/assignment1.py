@@ -3,7 +3,9 @@
 These need no reference solution: small examples whose answers are worked
 out by hand below, and properties a correct implementation must have (the
 loop-free distances equal the two-loop ones).  The hidden suite compares
-against the reference solution on fresh inputs instead.
+against the reference solution on fresh inputs instead.  Cases that compare
+two of the student's functions are self-checks only (graded=False): in
+grading, a bug in one function must not cost the points of another.
 """
 import numpy as np
 
@@ -80,10 +82,12 @@ CASES = [
          calls=_fixed("compute_distances_two_loops", FIXED_TEST), check=equals_data(FIXED_DISTS, close()),
          hint="dists[i, j] is the square root of the sum of squared differences between X[i] and X_train[j]."),
     Case("one_loop_matches_two_loops", 1, KNN, "KNearestNeighbor.compute_distances_one_loop", hidden=False,
+         graded=False,
          calls=_two_methods("compute_distances_two_loops", "compute_distances_one_loop"),
          check=agree("compute_distances_one_loop", "compute_distances_two_loops", close()),
          hint="Fill a whole row dists[i, :] per test point, broadcasting X[i] against X_train."),
     Case("no_loops_matches_two_loops", 1, KNN, "KNearestNeighbor.compute_distances_no_loops", hidden=False,
+         graded=False,
          calls=_two_methods("compute_distances_two_loops", "compute_distances_no_loops"),
          check=agree("compute_distances_no_loops", "compute_distances_two_loops", close()),
          hint="Expand ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b and check the broadcasting shapes."),

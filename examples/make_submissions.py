@@ -1,0 +1,90 @@
+"""Write the example submissions of an assignment, built from solutions/.
+
+    python examples/make_submissions.py [--assignment assignment1] [OUT_DIR]
+
+OUT_DIR (default examples/submissions) receives one folder per student:
+complete (the reference with its markers removed, as a student who finished
+would hand in), blank (the student release, untouched), planted_bugs (three
+realistic bugs from mutants.py), syntax_error and infinite_loop.  They are
+built rather than stored, so they always match the current solutions.
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from mutants import BROKEN, MUTANTS  # noqa: E402
+
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+PLANTED = {"assignment1": ["two_loops_forgets_sqrt", "votes_tie_to_largest_label",
+                           "cross_validation_trains_on_validation_fold"]}
+
+
+def _without_markers(text):
+    return "\n".join(line for line in text.split("\n") if not line.strip().startswith(MARKERS))
+
+
+def complete_copy(solution_dir, dest):
+    """The reference solution as a student would hand it in: markers removed."""
+    shutil.copytree(solution_dir, dest, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    for folder, _, names in os.walk(dest):
+        for name in names:
+            path = os.path.join(folder, name)
+            if name.endswith(".py"):
+                with open(path) as f:
+                    text = _without_markers(f.read())
+                with open(path, "w") as f:
+                    f.write(text)
+            elif name.endswith(".ipynb"):
+                with open(path) as f:
+                    notebook = json.load(f)
+                for cell in notebook["cells"]:
+                    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                    cell["source"] = _without_markers(source)
+                with open(path, "w") as f:
+                    json.dump(notebook, f, indent=1)
+    return dest
+
+
+def apply(mutant, root):
+    """Plant one mutant in the submission at `root` (it must apply exactly once)."""
+    path = os.path.join(root, mutant.file)
+    with open(path) as f:
+        text = f.read()
+    if text.count(mutant.old) != 1:
+        raise ValueError(f"mutant text found {text.count(mutant.old)} times in {mutant.file}: {mutant.old!r}")
+    with open(path, "w") as f:
+        f.write(text.replace(mutant.old, mutant.new))
+
+
+def make(assignment, out_dir):
+    solution = os.path.join(REPO, "solutions", assignment)
+    if os.path.isdir(out_dir):
+        shutil.rmtree(out_dir)
+    os.makedirs(out_dir)
+    complete_copy(solution, os.path.join(out_dir, "complete"))
+    shutil.copytree(os.path.join(REPO, "assignments", assignment), os.path.join(out_dir, "blank"),
+                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    planted = complete_copy(solution, os.path.join(out_dir, "planted_bugs"))
+    for name in PLANTED[assignment]:
+        apply(MUTANTS[assignment][name], planted)
+    for name, mutant in BROKEN[assignment].items():
+        apply(mutant, complete_copy(solution, os.path.join(out_dir, name)))
+    return sorted(os.listdir(out_dir))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", nargs="?", default=os.path.join(HERE, "submissions"))
+    parser.add_argument("--assignment", default="assignment1")
+    args = parser.parse_args()
+    names = make(args.assignment, args.out_dir)
+    print(f"Wrote {len(names)} example submissions to {args.out_dir}: {', '.join(names)}")
+
+
+if __name__ == "__main__":
+    main()
