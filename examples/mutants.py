@@ -47,7 +47,7 @@ MUTANTS = {
                        "predict_dispatches_num_loops", *CROSS_VALIDATION})),
         # The validation fold is also used for training.
         "cross_validation_trains_on_validation_fold": Mutant(
-            NOTEBOOK, "np.concatenate(X_folds[:i] + X_folds[i + 1:])", "np.concatenate(X_folds)",
+            NOTEBOOK, "classifier.train(X_rest, y_rest)", "classifier.train(X_train, y_train)",
             frozenset(CROSS_VALIDATION)),
     },
 }

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# Fetch CIFAR-10 (python version) into <repo>/datasets/cifar-10-batches-py.
+#
+#   bash datasets/get_datasets.sh              download the official tarball, check its md5
+#   bash datasets/get_datasets.sh --from DIR   copy an existing cifar-10-batches-py/ (offline)
+#   bash datasets/get_datasets.sh --force      fetch again even if the data is already there
+#
+# The data only ever appears complete: everything is fetched and checked in a temporary
+# folder beside the target, then renamed into place. Portable to macOS's bash 3.2.
+#
+# Exit codes: 0 data in place, 1 data rejected (bad md5, broken tarball, missing files),
+#             2 could not download, 64 bad command line.
+
+# Run by `sh script`? Start again under bash (this file uses bash features).
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+
+set -euo pipefail
+
+DEFAULT_URL="https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+DEFAULT_MD5="c58f30108f718f92721af3b95e74349a"
+CIFAR_PAGE="https://www.cs.toronto.edu/~kriz/cifar.html"
+URL="${CIFAR10_URL:-$DEFAULT_URL}"
+MD5="${CIFAR10_MD5:-$DEFAULT_MD5}"
+FILES="data_batch_1 data_batch_2 data_batch_3 data_batch_4 data_batch_5 test_batch batches.meta"
+NAME="cifar-10-batches-py"
+TARBALL="cifar-10-python.tar.gz"
+
+DATASETS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TARGET="$DATASETS_DIR/$NAME"
+PROG="get_datasets"
+
+say() { printf '%s: %s\n' "$PROG" "$*"; }
+err() { printf '%s: error: %s\n' "$PROG" "$*" >&2; }
+
+usage() {
+    cat <<EOF
+Usage: bash datasets/get_datasets.sh [--from DIR] [--force]
+
+Puts CIFAR-10 (python version) in $TARGET
+and does nothing if it is already there.
+
+  (no option)   download $TARBALL (about 163 MB) and check its md5
+  --from DIR    copy an existing $NAME/ instead (no network needed);
+                DIR is that folder itself or a folder containing it
+  --force       fetch again even if the data is already there
+  -h, --help    show this help
+
+Environment: CIFAR10_URL (default $DEFAULT_URL),
+             CIFAR10_MD5 (default $DEFAULT_MD5).
+Exit codes:  0 data in place, 1 data rejected, 2 could not download, 64 bad usage.
+EOF
+}
+
+# ---------------------------------------------------------------- command line
+FROM=""
+FORCE=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --from)
+            if [ $# -lt 2 ] || [ -z "$2" ]; then err "--from needs a folder"; usage >&2; exit 64; fi
+            FROM="$2"; shift 2 ;;
+        --from=*)
+            FROM="${1#--from=}"
+            if [ -z "$FROM" ]; then err "--from needs a folder"; exit 64; fi
+            shift ;;
+        --force) FORCE=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) err "unknown argument: $1"; usage >&2; exit 64 ;;
+    esac
+done
+
+# ---------------------------------------------------------------- helpers
+# Prints the names of the expected files missing (or empty) in folder $1.
+missing_files() {
+    local f missing=""
+    for f in $FILES; do
+        [ -s "$1/$f" ] || missing="$missing $f"
+    done
+    printf '%s' "${missing# }"
+}
+
+is_complete() { [ -d "$1" ] && [ -z "$(missing_files "$1")" ]; }
+
+md5_of() {
+    if command -v md5sum >/dev/null 2>&1; then
+        md5sum "$1" | awk '{print $1}'
+    elif command -v md5 >/dev/null 2>&1; then
+        md5 -q "$1"
+    elif command -v python3 >/dev/null 2>&1; then
+        python3 - "$1" <<'PY'
+import hashlib, sys
+h = hashlib.md5()
+with open(sys.argv[1], "rb") as f:
+    for block in iter(lambda: f.read(1 << 20), b""):
+        h.update(block)
+print(h.hexdigest())
+PY
+    else
+        err "no md5 tool found (md5sum, md5 or python3)"
+        return 1
+    fi
+}
+
+lower() { printf '%s' "$1" | tr 'ABCDEF' 'abcdef'; }
+
+# Downloads URL $1 to file $2; returns non-zero on any failure.
+download() {
+    local url="$1" out="$2"
+    if command -v curl >/dev/null 2>&1; then
+        local progress="-sS"
+        if [ -t 2 ]; then progress="--progress-bar"; fi
+        # Give up on a stalled connection (under 1 kB/s for a minute) instead of hanging.
+        curl -fL $progress --connect-timeout 30 --speed-limit 1024 --speed-time 60 \
+            --retry 2 -o "$out" "$url"
+    elif command -v wget >/dev/null 2>&1; then
+        case "$url" in
+            file://*) cp "${url#file://}" "$out" ;;   # wget cannot read file:// URLs
+            *) wget --timeout=30 --tries=3 -O "$out" "$url" ;;
+        esac
+    else
+        err "neither curl nor wget is installed"
+        return 1
+    fi
+}
+
+# The working folder lives beside the target, so the final rename is atomic (same file
+# system). It is removed on every exit, success or failure.
+WORK=""
+cleanup() {
+    if [ -n "$WORK" ] && [ -d "$WORK" ]; then
+        chmod -R u+w "$WORK" 2>/dev/null || true
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+make_work_dir() {
+    WORK="$(mktemp -d "$DATASETS_DIR/.$NAME.tmp.XXXXXX")"
+}
+
+# Moves the checked folder $1 into place as $TARGET, replacing any previous one.
+install_folder() {
+    local new="$1"
+    chmod -R u+w "$new"
+    if [ -e "$TARGET" ] || [ -L "$TARGET" ]; then
+        mv "$TARGET" "$WORK/previous"
+        if ! mv "$new" "$TARGET"; then
+            mv "$WORK/previous" "$TARGET"
+            err "could not move the new data into $TARGET"
+            exit 1
+        fi
+    else
+        mv "$new" "$TARGET"
+    fi
+    say "CIFAR-10 is ready in $TARGET"
+}
+
+# ---------------------------------------------------------------- already there?
+if [ "$FORCE" -eq 0 ] && is_complete "$TARGET"; then
+    say "CIFAR-10 is already in $TARGET (nothing to do; --force fetches it again)"
+    exit 0
+fi
+if [ -e "$TARGET" ] || [ -L "$TARGET" ]; then
+    if [ "$FORCE" -eq 1 ]; then
+        say "--force: fetching again; the current $NAME/ is kept until the new copy checks out"
+    else
+        say "$TARGET is incomplete (missing: $(missing_files "$TARGET")); fetching it again"
+    fi
+fi
+
+# ---------------------------------------------------------------- --from DIR
+if [ -n "$FROM" ]; then
+    if [ ! -d "$FROM" ]; then
+        err "--from $FROM: no such folder"
+        exit 1
+    fi
+    SRC="$FROM"
+    if [ -d "$FROM/$NAME" ]; then SRC="$FROM/$NAME"; fi
+    SRC="$(cd "$SRC" && pwd -P)"
+    MISSING="$(missing_files "$SRC")"
+    if [ -n "$MISSING" ]; then
+        err "$SRC is not a complete $NAME/ folder; missing or empty: $MISSING"
+        err "expected: $FILES"
+        exit 1
+    fi
+    if [ -d "$TARGET" ] && [ "$SRC" = "$(cd "$TARGET" && pwd -P)" ]; then
+        say "--from points at $TARGET itself; nothing to copy"
+        exit 0
+    fi
+    say "copying CIFAR-10 from $SRC"
+    make_work_dir
+    mkdir "$WORK/$NAME"
+    for f in $FILES readme.html; do
+        if [ -e "$SRC/$f" ]; then cp "$SRC/$f" "$WORK/$NAME/$f"; fi
+    done
+    MISSING="$(missing_files "$WORK/$NAME")"
+    if [ -n "$MISSING" ]; then
+        err "copy from $SRC is incomplete (missing: $MISSING); nothing was installed"
+        exit 1
+    fi
+    install_folder "$WORK/$NAME"
+    exit 0
+fi
+
+# ---------------------------------------------------------------- download
+make_work_dir
+PART="$WORK/$TARBALL.part"
+say "downloading $URL"
+if ! download "$URL" "$PART"; then
+    cat >&2 <<EOF
+$PROG: error: could not download $URL
+  (offline, behind a proxy, or the server is down). Either
+  - download $TARBALL by hand from $CIFAR_PAGE, unpack it and run
+      bash datasets/get_datasets.sh --from /path/to/$NAME
+  - or copy an existing $NAME/ folder with --from (same command).
+EOF
+    exit 2
+fi
+
+say "checking md5"
+if ! GOT="$(md5_of "$PART")" || [ -z "$GOT" ]; then
+    err "could not compute the md5 of the download; install md5sum (coreutils) or python3, or use --from DIR"
+    exit 1
+fi
+GOT="$(lower "$GOT")"
+if [ "$GOT" != "$(lower "$MD5")" ]; then
+    err "md5 mismatch for the downloaded $TARBALL (corrupt or partial download)"
+    err "  expected $MD5"
+    err "  got      $GOT"
+    err "the download was deleted; run this script again, or use --from DIR"
+    exit 1
+fi
+
+say "unpacking"
+mkdir "$WORK/extract"
+if ! tar -xzf "$PART" -C "$WORK/extract"; then
+    err "$TARBALL could not be unpacked (truncated or not a gzip'd tar); nothing was installed"
+    exit 1
+fi
+rm -f "$PART"
+if [ ! -d "$WORK/extract/$NAME" ]; then
+    err "$TARBALL holds no $NAME/ folder; nothing was installed"
+    exit 1
+fi
+MISSING="$(missing_files "$WORK/extract/$NAME")"
+if [ -n "$MISSING" ]; then
+    err "$TARBALL lacks: $MISSING; nothing was installed"
+    exit 1
+fi
+install_folder "$WORK/extract/$NAME"

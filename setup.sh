@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# One-time (and safe to repeat) set-up: .venv, requirements, Jupyter kernel, CIFAR-10.
+#
+#   bash setup.sh                       everything; downloads CIFAR-10 (about 163 MB)
+#   bash setup.sh --data-from DIR       copy an existing cifar-10-batches-py/ (offline, CI)
+#   bash setup.sh --no-data             skip the data set
+#
+# Exit codes: 0 all done, 1 set-up failed (Python, venv or packages),
+#             3 set-up done but no data set (see the message), 64 bad command line.
+# Portable to macOS's bash 3.2.
+
+# Run by `sh script`? Start again under bash (this file uses bash features).
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+
+set -uo pipefail
+
+CALLER_PWD="$PWD"
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+cd "$REPO" || exit 1
+
+PYTHON="${PYTHON:-python3}"
+VENV=".venv"
+VENV_PY="$VENV/bin/python"
+STAMP="$VENV/.requirements.sha256"
+KERNEL_NAME="cs231n"
+KERNEL_DISPLAY="Python (cs231n)"
+MIN_PY="3.9"
+
+usage() {
+    cat <<EOF
+Usage: bash setup.sh [--data-from DIR | --no-data] [-v]
+
+Creates $VENV (reused if present), installs requirements.txt into it (skipped when
+unchanged since the last successful install), registers the Jupyter kernel
+"$KERNEL_DISPLAY" and puts CIFAR-10 in datasets/cifar-10-batches-py.
+
+  --data-from DIR   copy an existing cifar-10-batches-py/ instead of downloading
+                    (DIR is that folder or a folder containing it; same as
+                    the environment variable CS231N_DATA_FROM)
+  --no-data         skip the data set
+  -v, --verbose     show pip's full output
+  -h, --help        show this help
+
+Environment: PYTHON (default python3, must be >= $MIN_PY), CS231N_DATA_FROM.
+Exit codes:  0 done, 1 set-up failed, 3 done but no data set, 64 bad usage.
+EOF
+}
+
+DATA_FROM="${CS231N_DATA_FROM:-}"
+NO_DATA=0
+PIP_VERBOSITY="--quiet"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --data-from)
+            if [ $# -lt 2 ] || [ -z "$2" ]; then echo "setup.sh: --data-from needs a folder" >&2; exit 64; fi
+            DATA_FROM="$2"; shift 2 ;;
+        --data-from=*) DATA_FROM="${1#--data-from=}"; shift ;;
+        --no-data) NO_DATA=1; shift ;;
+        -v|--verbose) PIP_VERBOSITY=""; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "setup.sh: unknown argument: $1" >&2; usage >&2; exit 64 ;;
+    esac
+done
+
+# --data-from is relative to where setup.sh was called from, not to the repo.
+case "$DATA_FROM" in
+    ""|/*) ;;
+    *) DATA_FROM="$CALLER_PWD/$DATA_FROM" ;;
+esac
+
+step() { printf '\n==> %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+warn() { printf '    WARNING: %s\n' "$*" >&2; }
+die()  { printf '\nsetup.sh: error: %s\n' "$*" >&2; exit 1; }
+
+# A Python interpreter's "major.minor", or nothing if it does not run.
+py_version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
+py_ok()      { "$1" -c "import sys; sys.exit(sys.version_info[:2] < (${MIN_PY/./, }))" 2>/dev/null; }
+sha256_of()  { "$VENV_PY" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$1"; }
+
+# A venv's scripts hard-code its absolute path: after the repo moves, jupyter and pip
+# stop working although .venv/bin/python still runs.
+venv_moved() {
+    local first
+    [ -f "$VENV/bin/pip" ] || return 1
+    first="$(head -n 1 "$VENV/bin/pip" 2>/dev/null)" || return 1
+    case "$first" in
+        "#!$REPO/$VENV/bin/python"*) return 1 ;;
+        "#!"*"/$VENV/bin/python"*) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
+# ---------------------------------------------------------------- 1. Python
+step "1/5 Python"
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+    die "'$PYTHON' not found. Install Python >= $MIN_PY, or point PYTHON at one:
+    PYTHON=/path/to/python3 bash setup.sh"
+fi
+PY_VERSION="$(py_version "$PYTHON")"
+if [ -z "$PY_VERSION" ]; then die "'$PYTHON' does not run"; fi
+if ! py_ok "$PYTHON"; then
+    die "'$PYTHON' is Python $PY_VERSION; this course needs Python >= $MIN_PY.
+    Install a newer one and run: PYTHON=/path/to/python3.11 bash setup.sh"
+fi
+info "$PYTHON is Python $PY_VERSION ($(command -v "$PYTHON"))"
+
+# ---------------------------------------------------------------- 2. virtual environment
+step "2/5 Virtual environment ($VENV)"
+if [ -e "$VENV" ] && ! "$VENV_PY" -c 'pass' >/dev/null 2>&1; then
+    warn "$VENV exists but its Python does not run (removed or upgraded Python?); recreating it"
+    rm -rf "$VENV"
+elif venv_moved; then
+    warn "$VENV was made for another folder (repo moved or renamed?); recreating it"
+    rm -rf "$VENV"
+fi
+if [ -x "$VENV_PY" ]; then
+    info "reusing $VENV (Python $(py_version "$VENV_PY"))"
+    if ! py_ok "$VENV_PY"; then
+        die "$VENV uses Python $(py_version "$VENV_PY") < $MIN_PY; remove it (rm -rf $VENV) and run setup.sh again"
+    fi
+else
+    info "creating $VENV with $PYTHON -m venv"
+    if ! "$PYTHON" -m venv "$VENV"; then
+        rm -rf "$VENV"
+        die "could not create $VENV. On Debian/Ubuntu install the venv module first:
+    sudo apt install python3-venv   (or python$PY_VERSION-venv)"
+    fi
+fi
+if ! "$VENV_PY" -m pip --version >/dev/null 2>&1; then
+    info "pip is missing from $VENV; bootstrapping it with ensurepip"
+    "$VENV_PY" -m ensurepip --default-pip >/dev/null || die "could not install pip into $VENV"
+fi
+
+# ---------------------------------------------------------------- 3. requirements
+step "3/5 Packages (requirements.txt)"
+[ -f requirements.txt ] || die "requirements.txt not found in $REPO"
+REQ_HASH="$(sha256_of requirements.txt)" || die "could not hash requirements.txt"
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$REQ_HASH" ]; then
+    info "requirements are up to date (requirements.txt unchanged since the last install)"
+else
+    info "installing into $VENV (a few minutes the first time)"
+    rm -f "$STAMP"
+    # shellcheck disable=SC2086  # PIP_VERBOSITY is empty or one flag
+    if ! "$VENV_PY" -m pip install $PIP_VERBOSITY -r requirements.txt; then
+        die "pip could not install requirements.txt (see pip's message above).
+    Check your network or proxy, then run setup.sh again; with an old pip try
+    $VENV_PY -m pip install --upgrade pip   first."
+    fi
+    printf '%s\n' "$REQ_HASH" > "$STAMP.tmp" && mv "$STAMP.tmp" "$STAMP"
+    info "installed"
+fi
+
+# ---------------------------------------------------------------- 4. Jupyter kernel
+step "4/5 Jupyter kernel \"$KERNEL_DISPLAY\""
+if "$VENV_PY" -m ipykernel install --user --name "$KERNEL_NAME" --display-name "$KERNEL_DISPLAY" >/dev/null 2>&1; then
+    info "registered for this user (kernel name: $KERNEL_NAME)"
+elif "$VENV_PY" -m ipykernel install --sys-prefix --name "$KERNEL_NAME" --display-name "$KERNEL_DISPLAY" >/dev/null 2>&1; then
+    warn "could not write the per-user kernel (read-only home?); registered it inside $VENV instead,"
+    warn "so it is visible to the jupyter started from $VENV only"
+else
+    warn "could not register the Jupyter kernel; the notebooks still run with $VENV/bin/jupyter lab"
+fi
+
+# ---------------------------------------------------------------- 5. data set
+step "5/5 Data set (CIFAR-10)"
+STATUS=0
+if [ "$NO_DATA" -eq 1 ]; then
+    info "skipped (--no-data); later run: bash datasets/get_datasets.sh [--from DIR]"
+else
+    if [ -n "$DATA_FROM" ]; then
+        bash datasets/get_datasets.sh --from "$DATA_FROM"
+    else
+        bash datasets/get_datasets.sh
+    fi
+    DATA_RC=$?
+    if [ "$DATA_RC" -ne 0 ]; then
+        STATUS=3
+        if [ "$DATA_RC" -eq 2 ]; then
+            WHY="CIFAR-10 could not be downloaded (offline?)."
+        else
+            WHY="CIFAR-10 was not installed (see the message above)."
+        fi
+        cat >&2 <<EOF
+
+    +------------------------------------------------------------------------+
+    |  NO DATA SET YET. Everything else is set up.
+    |  $WHY
+    |  Either
+    |   - copy an existing folder:
+    |       bash setup.sh --data-from /path/to/cifar-10-batches-py
+    |   - or download cifar-10-python.tar.gz by hand from
+    |       https://www.cs.toronto.edu/~kriz/cifar.html
+    |     unpack it (tar xzf cifar-10-python.tar.gz) and use --data-from as above.
+    +------------------------------------------------------------------------+
+EOF
+    fi
+fi
+
+# ---------------------------------------------------------------- next steps
+step "Done in ${SECONDS}s$( [ "$STATUS" -ne 0 ] && printf ' (without the data set)' )"
+echo "    Next steps:"
+if [ "$(cd "$CALLER_PWD" 2>/dev/null && pwd -P)" != "$REPO" ]; then echo "      cd $REPO"; fi
+cat <<EOF
+      source $VENV/bin/activate
+      jupyter lab                                     # open assignments/assignment1
+      python -m grader check assignments/assignment1  # check your work
+EOF
+exit "$STATUS"

@@ -1,0 +1,105 @@
+"""The command line, end to end, as an instructor and a student run it."""
+import csv
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ASSIGNMENT
+import make_submissions
+
+
+def grader(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, repo):
+    """The example submissions, graded once with `python -m grader grade`."""
+    root = tmp_path_factory.mktemp("grading")
+    make_submissions.make(ASSIGNMENT, str(root / "submissions"))
+    names = sorted(os.listdir(root / "submissions"))
+    result = grader("grade", "--assignment", ASSIGNMENT, "--out", str(root / "out"), "--jobs", "2",
+                    "--no-progress", "--time-scale", "0.1", *[str(root / "submissions" / n) for n in names], cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "out", names
+
+
+def read_grades(out):
+    with open(out / "grades.csv") as f:
+        return list(csv.DictReader(f))
+
+
+def test_grades_csv_has_a_row_per_student_and_a_column_per_case(graded, cases):
+    out, names = graded
+    rows = read_grades(out)
+    assert [r["student"] for r in rows] == names
+    assert list(rows[0]) == ["student", "score", "max_score", *[c.name for c in cases]]
+
+
+def test_example_scores_are_full_zero_and_in_between(graded, cases):
+    scores = {r["student"]: float(r["score"]) for r in read_grades(graded[0])}
+    total = sum(c.points for c in cases)
+    assert scores["complete"] == total and scores["blank"] == 0 and scores["syntax_error"] == 0
+    assert 0 < scores["planted_bugs"] < total and 0 < scores["infinite_loop"] < total
+
+
+def test_results_json_follows_gradescopes_format(graded, cases):
+    out, _ = graded
+    with open(out / "planted_bugs" / "results.json") as f:
+        results = json.load(f)
+    assert set(results) >= {"score", "execution_time", "tests"}
+    assert len(results["tests"]) == len(cases)
+    assert all(set(t) >= {"name", "score", "max_score", "output", "visibility"} for t in results["tests"])
+    assert results["score"] == sum(t["score"] for t in results["tests"])
+
+
+def test_feedback_names_each_failed_case_with_its_hint(graded):
+    with open(graded[0] / "feedback" / "planted_bugs.md") as f:
+        feedback = f.read()
+    assert "### predict_labels_tied_votes" in feedback and "Hint:" in feedback
+    assert "largest relative error" in feedback
+
+
+def test_gradebook_agrees_with_grades_csv(graded):
+    out, _ = graded
+    db = sqlite3.connect(out / "gradebook.sqlite")
+    book = dict(db.execute("SELECT student, score FROM submissions"))
+    assert book == {r["student"]: float(r["score"]) for r in read_grades(out)}
+
+
+def test_a_zip_submission_grades_like_its_folder(tmp_path, repo, complete):
+    import shutil
+    shutil.make_archive(str(tmp_path / "zipped"), "zip", root_dir=os.path.dirname(complete),
+                        base_dir=os.path.basename(complete))
+    result = grader("grade", "--assignment", ASSIGNMENT, "--out", str(tmp_path / "out"), "--no-progress",
+                    str(tmp_path / "zipped.zip"), cwd=repo)
+    assert result.returncode == 0, result.stderr
+    row, = read_grades(tmp_path / "out")
+    assert row["student"] == "zipped" and row["score"] == row["max_score"]
+
+
+def test_a_zip_escaping_its_folder_scores_zero_and_says_why(tmp_path, repo):
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "sneaky.zip", "w") as archive:
+        archive.writestr("../outside.py", "x = 1\n")
+    result = grader("grade", "--assignment", ASSIGNMENT, "--out", str(tmp_path / "out"), "--no-progress",
+                    str(tmp_path / "sneaky.zip"), cwd=repo)
+    assert result.returncode == 0 and not (tmp_path / "outside.py").exists()
+    row, = read_grades(tmp_path / "out")
+    assert float(row["score"]) == 0
+    assert "a path outside its folder" in (tmp_path / "out" / "feedback" / "sneaky.md").read_text()
+
+
+def test_check_on_the_reference_passes_every_public_case(repo):
+    result = grader("check", os.path.join("solutions", ASSIGNMENT), cwd=repo)
+    assert result.returncode == 0, result.stdout
+    assert "Public checks passed: 7 of 7" in result.stdout
+
+
+def test_check_on_a_folder_with_no_assignment_files_says_so(tmp_path, repo):
+    result = grader("check", str(tmp_path), "--assignment", ASSIGNMENT, cwd=repo)
+    assert result.returncode == 2 and "no assignment files found" in result.stdout

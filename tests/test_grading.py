@@ -1,0 +1,126 @@
+"""Grading assignment 1: full marks, zero, and exactly the points a bug costs."""
+import os
+import shutil
+
+import pytest
+
+from conftest import ASSIGNMENT, failing
+from make_submissions import apply
+from mutants import BROKEN, MUTANTS
+
+KNN_FILE = os.path.join("cs231n", "classifiers", "k_nearest_neighbor.py")
+
+
+def test_reference_solution_scores_full_marks(grade, repo):
+    results = grade(os.path.join(repo, "solutions", ASSIGNMENT))
+    assert failing(results) == set()
+
+
+def test_complete_submission_without_markers_scores_full_marks(grade, complete):
+    assert failing(grade(complete)) == set()
+
+
+def test_blank_release_scores_zero_with_a_message_for_every_case(grade, repo):
+    results = grade(os.path.join(repo, "assignments", ASSIGNMENT))
+    assert sum(r.score for r in results.values()) == 0
+    assert all("not implemented yet" in r.message for r in results.values())
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS[ASSIGNMENT]))
+def test_each_planted_bug_loses_exactly_the_cases_it_breaks(grade, complete, name):
+    mutant = MUTANTS[ASSIGNMENT][name]
+    apply(mutant, complete)
+    assert failing(grade(complete)) == mutant.breaks
+
+
+def test_a_syntax_error_costs_every_case_with_the_file_and_line(grade, complete):
+    apply(BROKEN[ASSIGNMENT]["syntax_error"], complete)
+    results = grade(complete)
+    assert sum(r.score for r in results.values()) == 0
+    assert all("SyntaxError" in r.message and "k_nearest_neighbor.py, line" in r.message
+               for r in results.values())
+
+
+def test_an_infinite_loop_costs_only_the_cases_that_run_it(grade, complete):
+    apply(BROKEN[ASSIGNMENT]["infinite_loop"], complete)
+    results = grade(complete, time_scale=0.1)
+    assert failing(results) == BROKEN[ASSIGNMENT]["infinite_loop"].breaks
+
+
+def test_an_infinite_loop_costs_one_time_limit_per_calling_function(grade, complete):
+    apply(BROKEN[ASSIGNMENT]["infinite_loop"], complete)
+    statuses = sorted(r.status for r in grade(complete, time_scale=0.1).values() if not r.passed)
+    assert statuses == ["skipped", "skipped", "timeout", "timeout"]
+
+
+def test_a_timeout_says_where_the_code_was_stopped(grade, complete):
+    apply(BROKEN[ASSIGNMENT]["infinite_loop"], complete)
+    message = grade(complete, time_scale=0.1)["one_loop_random"].message
+    assert "did not finish" in message and "k_nearest_neighbor.py, line" in message
+
+
+def test_a_broken_file_costs_nothing_in_another_module(grade, complete):
+    """A syntax error in an unrelated module that the package imports must not
+    cost the kNN cases (the worker falls back to the module itself)."""
+    with open(os.path.join(complete, "cs231n", "classifiers", "broken.py"), "w") as f:
+        f.write("def oops(:\n")
+    with open(os.path.join(complete, "cs231n", "classifiers", "__init__.py"), "a") as f:
+        f.write("from .broken import oops\n")
+    assert failing(grade(complete)) == set()
+
+
+def test_python2_era_starter_code_importing_past_builtins_scores_full_marks(grade, complete):
+    path = os.path.join(complete, KNN_FILE)
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write("from builtins import range\nfrom past.builtins import xrange\n" + text)
+    assert failing(grade(complete)) == set()
+
+
+CS231N_STYLE_PREDICT = '''
+    def predict_labels(self, dists, k=1):
+        num_test = dists.shape[0]
+        y_pred = np.zeros(num_test)
+        for i in range(num_test):
+            closest_y = self.y_train[np.argsort(dists[i])[:k]]
+            y_pred[i] = np.bincount(closest_y).argmax()
+        return y_pred
+'''
+
+
+def test_a_differently_written_correct_predict_labels_scores_full_marks(grade, complete):
+    """Float labels from np.zeros and a bincount vote, as many CS231n students write it."""
+    path = os.path.join(complete, KNN_FILE)
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text[:text.index("    def predict_labels")] + CS231N_STYLE_PREDICT)
+    assert failing(grade(complete)) == set()
+
+
+def test_a_missing_notebook_costs_only_the_notebook_cases(grade, complete):
+    os.remove(os.path.join(complete, "knn.ipynb"))
+    results = grade(complete)
+    assert failing(results) == {n for n, r in results.items() if r.function.endswith("(knn.ipynb)")}
+    assert "knn.ipynb is missing" in results["cross_validation_accuracies"].message
+
+
+def test_a_malformed_notebook_gives_a_clear_message(grade, complete):
+    with open(os.path.join(complete, "knn.ipynb"), "w") as f:
+        f.write('{"cells": [')
+    message = grade(complete)["cross_validation_accuracies"].message
+    assert "knn.ipynb is not a valid notebook file" in message
+
+
+def test_only_the_imports_and_the_definition_run_from_the_notebook(grade, complete):
+    """A notebook cell that would crash the worker (or load data) is never run."""
+    import json
+    path = os.path.join(complete, "knn.ipynb")
+    with open(path) as f:
+        notebook = json.load(f)
+    notebook["cells"].insert(1, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                                 "source": "import os\nos._exit(3)"})
+    with open(path, "w") as f:
+        json.dump(notebook, f)
+    assert failing(grade(complete)) == set()
