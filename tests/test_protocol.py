@@ -1,0 +1,47 @@
+"""The wire format between grader and worker carries data, never code."""
+import io
+import struct
+
+import numpy as np
+import pytest
+
+from grader import protocol
+
+
+def test_a_message_round_trips_with_arrays_tuples_and_int_keys():
+    message = {"out": np.arange(6.0).reshape(2, 3), "pair": (1, 2.5), "accuracies": {3: [0.5, 0.25]}, "none": None}
+    decoded = protocol.decode(protocol.encode(message))
+    assert decoded["pair"] == (1, 2.5) and decoded["accuracies"] == {3: [0.5, 0.25]} and decoded["none"] is None
+    np.testing.assert_array_equal(decoded["out"], message["out"])
+
+
+@pytest.mark.parametrize("value", [object(), np.array([object()]), lambda: 1, {1, 2}])
+def test_values_that_are_not_plain_data_are_refused(value):
+    with pytest.raises(protocol.ProtocolError):
+        protocol.encode({"out": value})
+
+
+def test_a_pickled_payload_is_never_unpickled():
+    buffer = io.BytesIO()
+    np.savez(buffer, __json__=np.frombuffer(b'{"__array__": "a0"}', np.uint8), a0=np.array([{"x": 1}], dtype=object))
+    with pytest.raises(protocol.ProtocolError, match="unreadable message"):
+        protocol.decode(buffer.getvalue())
+
+
+class FakeSocket:
+    def __init__(self, data):
+        self.data = data
+
+    def recv(self, size):
+        chunk, self.data = self.data[:size], self.data[size:]
+        return chunk
+
+
+def test_a_message_over_the_size_limit_is_refused_before_it_is_read():
+    with pytest.raises(protocol.ProtocolError, match="the limit is"):
+        protocol.recv(FakeSocket(struct.pack(">Q", 10**12)), limit=1000)
+
+
+def test_a_peer_that_hangs_up_mid_message_raises_eof():
+    with pytest.raises(EOFError):
+        protocol.recv(FakeSocket(struct.pack(">Q", 100) + b"short"))
