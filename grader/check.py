@@ -9,7 +9,7 @@ import os
 import tempfile
 
 from grader.runner import ForkServer
-from grader.scoring import score_submission
+from grader.scoring import build_jobs, score_submission
 from grader.submissions import SubmissionError, prepare
 from grader.suite import load_cases
 
@@ -29,7 +29,7 @@ def run(assignment_dir, assignment=None):
             print(f"Cannot check {assignment_dir}: {exc}")
             return 2
         with ForkServer() as server:
-            results = score_submission(server, root, cases)
+            results = score_submission(server, root, cases, build_jobs(cases))
     print(table(assignment, results))
     return 0 if all(r.passed for r in results) else 1
 

@@ -43,7 +43,7 @@ def main(argv=None):
         from grader import check as command
         return command.run(args.assignment_dir, args.assignment)
     from grader import grade as command
-    return command.run(args.assignment, args.submissions, args.out, jobs=args.jobs, seed=args.seed,
+    return command.run(args.assignment, args.submissions, args.out, workers=args.jobs, seed=args.seed,
                        solutions_root=args.solutions, progress=not args.no_progress,
                        time_scale=args.time_scale)
 

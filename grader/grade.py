@@ -18,12 +18,12 @@ from tqdm import tqdm
 from grader import report
 from grader.gradebook import Gradebook
 from grader.runner import ForkServer
-from grader.scoring import DEFAULT_SEED, reference_outputs, score_submission, unscorable
+from grader.scoring import DEFAULT_SEED, build_jobs, reference_outputs, score_submission, unscorable
 from grader.submissions import SubmissionError, prepare, student_id
 from grader.suite import load_cases
 
 
-def run(assignment, submissions, out_dir, jobs=1, seed=None, solutions_root="solutions", progress=True,
+def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="solutions", progress=True,
         time_scale=1.0):
     seed = DEFAULT_SEED if seed is None else seed
     cases = load_cases(assignment, hidden=True)
@@ -36,7 +36,8 @@ def run(assignment, submissions, out_dir, jobs=1, seed=None, solutions_root="sol
     gradebook = Gradebook(os.path.join(out_dir, "gradebook.sqlite"))
     start = time.monotonic()
     with ForkServer() as server, tempfile.TemporaryDirectory(prefix="grader-") as scratch:
-        references = reference_outputs(server, os.path.join(solutions_root, assignment), cases, seed)
+        jobs = build_jobs(cases, seed, time_scale)
+        references = reference_outputs(server, os.path.join(solutions_root, assignment), cases, jobs)
 
         def grade_one(submission):
             student = student_id(submission)
@@ -44,7 +45,7 @@ def run(assignment, submissions, out_dir, jobs=1, seed=None, solutions_root="sol
             workdir = tempfile.mkdtemp(dir=scratch)
             try:
                 root = prepare(submission, workdir)
-                results = score_submission(server, root, cases, seed, references, time_scale=time_scale)
+                results = score_submission(server, root, cases, jobs, references)
             except SubmissionError as exc:
                 results = unscorable(cases, f"Your submission could not be opened: {exc}")
             finally:
@@ -54,7 +55,7 @@ def run(assignment, submissions, out_dir, jobs=1, seed=None, solutions_root="sol
             gradebook.record(student, assignment, results, seconds)
             return results
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             futures = [pool.submit(grade_one, s) for s in submissions]
             bar = tqdm(as_completed(futures), total=len(futures), unit="submission", disable=not progress)
             outcomes = [future.result() for future in bar]

@@ -4,6 +4,7 @@ A submission's scores are written all at once or not at all, so a run that
 is killed leaves every student either fully graded or not graded.
 """
 import sqlite3
+import threading
 import time
 
 SCHEMA = """
@@ -36,10 +37,11 @@ class Gradebook:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self._lock = threading.Lock()  # one connection, shared by the grading threads
 
     def record(self, student, assignment, results, seconds):
         """Replace `student`'s scores by `results`, atomically."""
-        with self.db:  # BEGIN ... COMMIT, or ROLLBACK on error
+        with self._lock, self.db:  # BEGIN ... COMMIT, or ROLLBACK on error
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("DELETE FROM submissions WHERE student = ?", (student,))
             self.db.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?)",

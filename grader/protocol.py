@@ -42,7 +42,7 @@ def to_plain(value, arrays):
         if value.dtype.kind not in "biuf":
             raise ProtocolError(f"an array of dtype {value.dtype} (only numbers and booleans are carried)")
         key = f"a{len(arrays)}"
-        arrays[key] = np.ascontiguousarray(value)
+        arrays[key] = np.asarray(value)  # a plain ndarray, whatever subclass came in
         return {"__array__": key}
     if isinstance(value, tuple):
         return {"__tuple__": [to_plain(v, arrays) for v in value]}
@@ -51,6 +51,17 @@ def to_plain(value, arrays):
     if isinstance(value, dict):
         return {"__dict__": [[to_plain(k, arrays), to_plain(v, arrays)] for k, v in value.items()]}
     raise ProtocolError(f"a value of type {type(value).__name__}")
+
+
+def plain_copy(value):
+    """A copy of `value` made of plain data only (arrays copied), or ProtocolError.
+
+    Copying at once means a later call cannot change a saved output in place,
+    and an object that merely looks like data is caught where it was returned.
+    """
+    arrays = {}
+    skeleton = to_plain(value, arrays)
+    return from_plain(skeleton, {key: np.array(array) for key, array in arrays.items()})
 
 
 def from_plain(value, arrays):
@@ -107,7 +118,11 @@ def units(target, calls):
 
 
 def send(sock, message):
-    payload = encode(message)
+    send_encoded(sock, encode(message))
+
+
+def send_encoded(sock, payload):
+    """Send a message already encoded (to send the same request to many workers)."""
     sock.sendall(HEADER.pack(len(payload)) + payload)
 
 

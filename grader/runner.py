@@ -2,7 +2,7 @@
 
 `ForkServer` starts `grader.worker` in a fresh interpreter with a scrubbed
 environment; each `Worker` is one fork of it serving one submission.
-`run_cases` sends the cases one by one, enforces each case's time limit, and
+`run_cases` sends the cases (`Job`s) one by one, enforces each case's time limit, and
 turns every way a case can end into an `Outcome`: outputs, a Python error, a
 time-out, or a dead worker.  When a unit (an import or a function) hangs or
 kills its worker, the worker is replaced and every later case that would run
@@ -36,6 +36,19 @@ class Limits:
     def rlimits(self, cpu_seconds):
         return {"RLIMIT_AS": self.memory_bytes, "RLIMIT_FSIZE": self.file_bytes,
                 "RLIMIT_CORE": 0, "RLIMIT_CPU": int(cpu_seconds) + 1}
+
+
+@dataclass
+class Job:
+    """One case's request to a worker, built and encoded once per run and
+    sent to every submission's worker."""
+    request: dict
+    timeout: float
+    payload: bytes = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.payload = protocol.encode(self.request)
+        self.units = protocol.units(self.request["target"], self.request["calls"])
 
 
 @dataclass
@@ -92,13 +105,14 @@ class Worker:
     def __init__(self, pid, sock):
         self.pid, self.sock = pid, sock
 
-    def run(self, request, timeout):
+    def run(self, job):
         """Send one case; return an `Outcome` whose error names the unit at fault."""
         start = time.monotonic()
+        timeout = job.timeout
         deadline = start + timeout
-        unit = protocol.units(request["target"], request["calls"])[0]
+        unit = job.units[0]
         try:
-            protocol.send(self.sock, request)
+            protocol.send_encoded(self.sock, job.payload)
             while True:
                 self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 message = protocol.recv(self.sock)
@@ -149,22 +163,22 @@ class Worker:
         self.sock.close()
 
 
-def run_cases(server, root, requests, limits=Limits()):
-    """Run `requests` ({name: (request, timeout)}) for the submission at `root`.
+def run_cases(server, root, jobs, limits=Limits()):
+    """Run `jobs` ({case name: Job}) for the submission at `root`.
 
     Returns {name: Outcome}.  Every case gets an outcome, whatever the code does.
     """
     outcomes, fatal, worker = {}, {}, None
-    budget = sum(timeout for _, timeout in requests.values())
+    budget = sum(job.timeout for job in jobs.values())
     try:
-        for name, (request, timeout) in requests.items():
-            blamed = [u for u in protocol.units(request["target"], request["calls"]) if u in fatal]
+        for name, job in jobs.items():
+            blamed = [u for u in job.units if u in fatal]
             if blamed:
                 outcomes[name] = Outcome("skipped", error={"unit": blamed[0], **fatal[blamed[0]]})
                 continue
             if worker is None:
                 worker = server.spawn(root, limits.rlimits(budget))
-            outcome = outcomes[name] = worker.run(request, timeout)
+            outcome = outcomes[name] = worker.run(job)
             if outcome.status in ("timeout", "died"):
                 worker = None
                 fatal[outcome.error["unit"]] = {

@@ -6,7 +6,7 @@ against reference outputs computed once per run).
 from dataclasses import dataclass
 
 from grader.compare import Verdict
-from grader.runner import Limits, run_cases
+from grader.runner import Job, Limits, run_cases
 
 DEFAULT_SEED = 231
 
@@ -27,14 +27,20 @@ class CaseResult:
         return self.status == "passed"
 
 
-def score_submission(server, root, cases, seed=DEFAULT_SEED, references=None, limits=Limits(), time_scale=1.0):
+def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0):
+    """The worker jobs of the cases that run code, inputs drawn from `seed`:
+    built once per run and shared by every submission.  `time_scale`
+    multiplies every case's time limit (slow machines, or fast tests)."""
+    return {c.name: Job(c.request(seed), c.timeout * time_scale) for c in cases if c.calls is not None}
+
+
+def score_submission(server, root, cases, jobs, references=None, limits=Limits()):
     """Run `cases` on the submission at `root`; return a CaseResult per case, in order.
 
-    `references` maps a hidden case's name to the reference solution's outputs;
-    `time_scale` multiplies every case's time limit (slow machines, or fast tests).
+    `jobs` comes from `build_jobs`; `references` maps a hidden case's name to
+    the reference solution's outputs.
     """
-    to_run = {c.name: (c.request(seed), c.timeout * time_scale) for c in cases if c.calls is not None}
-    outcomes = run_cases(server, root, to_run, limits) if to_run else {}
+    outcomes = run_cases(server, root, jobs, limits) if jobs else {}
     results = []
     for case in cases:
         status, message = "passed", ""
@@ -52,10 +58,10 @@ def score_submission(server, root, cases, seed=DEFAULT_SEED, references=None, li
     return results
 
 
-def reference_outputs(server, solution_root, cases, seed=DEFAULT_SEED):
-    """The reference solution's outputs for every hidden case that runs code."""
-    hidden = {c.name: (c.request(seed), max(c.timeout, 60.0)) for c in cases
-              if c.hidden and c.calls is not None}
+def reference_outputs(server, solution_root, cases, jobs):
+    """The reference solution's outputs for every hidden case that runs code
+    (with a generous time limit: the reference is trusted)."""
+    hidden = {c.name: Job(jobs[c.name].request, max(c.timeout, 60.0)) for c in cases if c.hidden and c.name in jobs}
     outcomes = run_cases(server, solution_root, hidden, Limits(memory_bytes=None))
     broken = {name: o.error for name, o in outcomes.items() if o.status != "ok"}
     if broken:

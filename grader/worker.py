@@ -19,6 +19,7 @@ fault it was and skips the other cases that would call it.
 A worker serves one submission and is never reused for another.
 """
 import ast
+import functools
 import importlib
 import json
 import os
@@ -145,10 +146,8 @@ def run_request(request, root, enter=lambda unit: None):
             else:
                 value = getattr(instance, method)(*call.get("args", []), **call.get("kwargs", {}))
             if call.get("save"):
-                outputs[call["save"]] = value
-        message = {"outputs": outputs}
-        protocol.encode(message)  # raises for values we do not carry
-        return message
+                outputs[call["save"]] = protocol.plain_copy(value)  # raises for values we do not carry
+        return {"outputs": outputs}
     except protocol.ProtocolError as exc:
         return {"error": {"unit": unit, "type": "UnsupportedValue", "message": f"it returned {exc}", "where": ""}}
     except BaseException as exc:  # SystemExit and KeyboardInterrupt are the student's too
@@ -229,6 +228,7 @@ def _bare_package(name, path):
     return package
 
 
+@functools.lru_cache(maxsize=None)  # a worker serves one submission: parse its notebook once
 def function_from_notebook(path, name):
     """Define function `name` from a notebook, running as little as possible.
 

@@ -9,7 +9,7 @@ sys.path.insert(0, REPO)
 sys.path.insert(0, os.path.join(REPO, "examples"))
 
 from grader.runner import ForkServer  # noqa: E402
-from grader.scoring import reference_outputs, score_submission  # noqa: E402
+from grader.scoring import build_jobs, reference_outputs, score_submission  # noqa: E402
 from grader.suite import load_cases  # noqa: E402
 import make_submissions  # noqa: E402
 
@@ -34,14 +34,14 @@ def cases():
 
 @pytest.fixture(scope="session")
 def references(server, cases):
-    return reference_outputs(server, os.path.join(REPO, "solutions", ASSIGNMENT), cases)
+    return reference_outputs(server, os.path.join(REPO, "solutions", ASSIGNMENT), cases, build_jobs(cases))
 
 
 @pytest.fixture(scope="session")
 def grade(server, cases, references):
     """grade(folder) -> {case name: CaseResult}, as `grader grade` scores it."""
     def run(root, time_scale=1.0):
-        results = score_submission(server, str(root), cases, references=references, time_scale=time_scale)
+        results = score_submission(server, str(root), cases, build_jobs(cases, time_scale=time_scale), references)
         return {r.case: r for r in results}
     return run
 

@@ -45,3 +45,14 @@ def test_a_message_over_the_size_limit_is_refused_before_it_is_read():
 def test_a_peer_that_hangs_up_mid_message_raises_eof():
     with pytest.raises(EOFError):
         protocol.recv(FakeSocket(struct.pack(">Q", 100) + b"short"))
+
+
+def test_a_plain_copy_does_not_change_when_the_original_does():
+    original = np.zeros(3)
+    copy = protocol.plain_copy({"out": original})
+    original[0] = 1.0
+    assert copy["out"][0] == 0.0
+
+
+def test_a_plain_copy_keeps_a_zero_dimensional_array_as_it_is():
+    assert protocol.plain_copy(np.array(2.5)).shape == ()

@@ -73,7 +73,7 @@ def distance_cases():
                        check=matches_reference(close()),
                        hint="Compare your distances with a hand computation for one pair of points.")
     yield Case("no_loops_realistic_size", 1, KNN, "KNearestNeighbor.compute_distances_no_loops",
-               calls=distances("compute_distances_no_loops", 300, 40, 3072), check=matches_reference(close()),
+               calls=distances("compute_distances_no_loops", 120, 30, 3072), check=matches_reference(close()),
                hint="Check the broadcasting of the squared norms: (num_test, 1) + (1, num_train).")
 
 
