@@ -33,6 +33,9 @@ def main(argv=None):
                        help="folder holding the reference solutions (default: solutions/)")
     grade.add_argument("--time-scale", type=float, default=1.0,
                        help="multiply every case's time limit by this (default: 1)")
+    grade.add_argument("--sandbox", choices=["auto", "require", "off"], default="auto",
+                       help="namespaces around workers: where the OS allows (auto, the default), "
+                            "always (require: refuse to grade without), or never (off)")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     args = parser.parse_args(argv)
@@ -45,7 +48,7 @@ def main(argv=None):
     from grader import grade as command
     return command.run(args.assignment, args.submissions, args.out, workers=args.jobs, seed=args.seed,
                        solutions_root=args.solutions, progress=not args.no_progress,
-                       time_scale=args.time_scale)
+                       time_scale=args.time_scale, sandbox=args.sandbox)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from grader.suite import load_cases
 
 
 def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="solutions", progress=True,
-        time_scale=1.0):
+        time_scale=1.0, sandbox="auto"):
     seed = DEFAULT_SEED if seed is None else seed
     cases = load_cases(assignment, hidden=True)
     students = [student_id(s) for s in submissions]
@@ -35,7 +35,7 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
     os.makedirs(os.path.join(out_dir, "feedback"), exist_ok=True)
     gradebook = Gradebook(os.path.join(out_dir, "gradebook.sqlite"))
     start = time.monotonic()
-    with ForkServer() as server, tempfile.TemporaryDirectory(prefix="grader-") as scratch:
+    with ForkServer(sandbox) as server, tempfile.TemporaryDirectory(prefix="grader-") as scratch:
         jobs = build_jobs(cases, seed, time_scale)
         references = reference_outputs(server, os.path.join(solutions_root, assignment), cases, jobs)
 
@@ -62,7 +62,7 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
     rows = gradebook.scores(assignment)
     gradebook.close()
     report.write_grades_csv(os.path.join(out_dir, "grades.csv"), [c.name for c in cases], rows)
-    print(summary(outcomes, time.monotonic() - start, out_dir))
+    print(summary(outcomes, time.monotonic() - start, out_dir, server.sandbox))
     return 0
 
 
@@ -73,7 +73,7 @@ def write_student_files(out_dir, student, assignment, results, seconds):
     report.write_json(os.path.join(out_dir, student, "results.json"), report.gradescope_results(results, seconds))
 
 
-def summary(outcomes, seconds, out_dir):
+def summary(outcomes, seconds, out_dir, sandbox):
     count = len(outcomes)
     statuses = {}
     for results in outcomes:
@@ -83,4 +83,7 @@ def summary(outcomes, seconds, out_dir):
     return (f"Graded {count} submission{'s' if count != 1 else ''} in {seconds:.1f} s "
             f"({count / seconds:.1f} per second); {full} with full marks.\n"
             f"Case results: {', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}.\n"
-            f"Written to {out_dir}/: grades.csv, gradebook.sqlite, feedback/<student>.md, <student>/results.json")
+            f"Written to {out_dir}/: grades.csv, gradebook.sqlite, feedback/<student>.md, <student>/results.json\n"
+            + (f"Sandbox: {sandbox}" if not sandbox.startswith("NO SANDBOX") else
+               f"WARNING: {sandbox}.\nStudent code ran with resource limits only: it could read files and "
+               "use the network. Grade on Linux with user namespaces enabled (or --sandbox require)."))

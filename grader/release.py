@@ -22,7 +22,7 @@ TEXT_STUB = "*Write your answer here.*"
 SKIPPED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "saved", ".DS_Store"}
 # What a student's bundle carries of the grader: enough for `python -m grader check`.
 CHECK_MODULES = ["__init__.py", "__main__.py", "cli.py", "check.py", "compare.py", "protocol.py", "runner.py",
-                 "scoring.py", "source_rules.py", "submissions.py", "suite.py", "worker.py",
+                 "sandbox.py", "scoring.py", "source_rules.py", "submissions.py", "suite.py", "worker.py",
                  "suites/__init__.py"]
 GRADER_DIR = os.path.dirname(os.path.abspath(__file__))
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)

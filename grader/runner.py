@@ -61,9 +61,13 @@ class Outcome:
 
 
 class ForkServer:
-    """A warm interpreter (numpy imported) that forks one worker per submission."""
+    """A warm interpreter (numpy imported) that forks one worker per submission.
 
-    def __init__(self):
+    sandbox: "auto" (namespaces where the kernel allows, else a warning in
+    `self.sandbox`), "require" (refuse to start without them) or "off".
+    """
+
+    def __init__(self, sandbox="auto"):
         self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._lock = threading.Lock()
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": GRADER_HOME,
@@ -74,11 +78,31 @@ class ForkServer:
             pass_fds=[theirs.fileno()], env=env, cwd=tempfile.gettempdir(),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         theirs.close()
+        self.isolated, self.sandbox = False, "off: namespaces not requested"
+        if sandbox != "off":
+            self._probe(required=sandbox == "require")
 
-    def spawn(self, root, limits):
+    def _probe(self, required):
+        """Start one sandboxed worker on an empty folder to see whether it works."""
+        with tempfile.TemporaryDirectory(prefix="grader-probe-") as empty:
+            try:
+                worker = self.spawn(empty, {}, isolated=True)
+                mode = worker.sandbox
+                worker.kill()
+            except WorkerStartError as exc:
+                mode = f"unavailable: {exc}"
+        self.isolated = mode == "namespaces"
+        self.sandbox = ("namespaces (user, mount, network, IPC, PID; private root file system)"
+                        if self.isolated else f"NO SANDBOX: {mode}")
+        if required and not self.isolated:
+            self.close()
+            raise RuntimeError(f"a sandbox was required but {self.sandbox}")
+
+    def spawn(self, root, limits, isolated=None):
         """Fork a worker for the submission copy at `root`; return a `Worker`."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        request = json.dumps({"root": os.path.abspath(root), "limits": limits}).encode()
+        request = json.dumps({"root": os.path.abspath(root), "limits": limits,
+                              "sandbox": self.isolated if isolated is None else isolated}).encode()
         with self._lock:
             socket.send_fds(self._control, [request], [theirs.fileno()])
             reply = self._control.recv(4096)
@@ -101,9 +125,26 @@ class ForkServer:
         self.close()
 
 
+class WorkerStartError(Exception):
+    pass
+
+
 class Worker:
-    def __init__(self, pid, sock):
-        self.pid, self.sock = pid, sock
+    """One worker process tree; `pid` is its group, `runner_pid` the process
+    that runs student code (inside the sandbox, the first of its PID namespace)."""
+
+    def __init__(self, pid, sock, start_timeout=20.0):
+        self.pid, self.sock, self.runner_pid = pid, sock, pid
+        try:
+            sock.settimeout(start_timeout)
+            hello = protocol.recv(sock).get("hello", {})
+        except (OSError, EOFError, protocol.ProtocolError, AttributeError) as exc:
+            self.kill()
+            raise WorkerStartError(f"the worker did not start ({type(exc).__name__})") from None
+        if "error" in hello or not isinstance(hello.get("pid"), int):
+            self.kill()
+            raise WorkerStartError(str(hello.get("error", "the worker did not say hello")))
+        self.runner_pid, self.sandbox = hello["pid"], str(hello.get("sandbox", ""))
 
     def run(self, job):
         """Send one case; return an `Outcome` whose error names the unit at fault."""
@@ -143,7 +184,7 @@ class Worker:
         """Ask the worker where the student's code is (SIGUSR1 raises in it and
         the worker reports the traceback); "" if it does not answer in time."""
         try:
-            os.kill(self.pid, signal.SIGUSR1)
+            os.kill(self.runner_pid, signal.SIGUSR1)
             deadline = time.monotonic() + grace
             while time.monotonic() < deadline:
                 self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
@@ -155,7 +196,7 @@ class Worker:
         return ""
 
     def kill(self):
-        for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):
+        for kill, target in ((os.kill, self.runner_pid), (os.killpg, self.pid), (os.kill, self.pid)):
             try:
                 kill(target, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -177,7 +218,12 @@ def run_cases(server, root, jobs, limits=Limits()):
                 outcomes[name] = Outcome("skipped", error={"unit": blamed[0], **fatal[blamed[0]]})
                 continue
             if worker is None:
-                worker = server.spawn(root, limits.rlimits(budget))
+                try:
+                    worker = server.spawn(root, limits.rlimits(budget))
+                except WorkerStartError as exc:
+                    outcomes[name] = Outcome("died", error={"unit": job.units[0], "type": "WorkerDied",
+                                                            "message": f"the grader could not start a worker: {exc}"})
+                    continue
             outcome = outcomes[name] = worker.run(job)
             if outcome.status in ("timeout", "died"):
                 worker = None

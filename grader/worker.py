@@ -32,7 +32,7 @@ import types
 
 import numpy as np
 
-from grader import protocol
+from grader import protocol, sandbox
 
 # Python 2 era CS231n starter code imports `past.builtins` (the `future`
 # package).  A correct student file must not fail for that alone.
@@ -50,9 +50,15 @@ def _time_limit_reached(signum, frame):
 
 # ---------------------------------------------------------------- fork server
 def serve_forever(control_fd):
-    """Fork one worker per request received on `control_fd`, until EOF."""
+    """Fork one worker per request received on `control_fd`, until EOF.
+
+    A request is JSON {"root": copy, "limits": {...}, "sandbox": bool} with the
+    worker's end of a socket pair attached; the reply is {"pid": ...}.
+    """
     control = socket.socket(fileno=control_fd)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
+    sys.path[:] = [p for p in sys.path if p and os.path.isdir(p) and not _is_grader_home(p)]
+    readable = sandbox.readable_paths()
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(control, 65536, 1)
@@ -68,8 +74,7 @@ def serve_forever(control_fd):
             conn = socket.socket(fileno=fds[0])
             code = 0
             try:
-                _enter_worker(request["root"], request["limits"])
-                serve_submission(conn)
+                serve_submission(conn, _start_worker(conn, request, readable))
             except BaseException:
                 code = 1
             os._exit(code)
@@ -77,9 +82,24 @@ def serve_forever(control_fd):
         control.send(json.dumps({"pid": pid}).encode())
 
 
-def _enter_worker(root, limits):
+def _start_worker(conn, request, readable):
+    """Turn this fresh fork into the process that runs the student's code:
+    sandbox (if asked and possible), limits, no terminal, the copy as working
+    directory.  Says hello to the grader with the pid to kill and the sandbox
+    in force.  Returns the copy's path as this process sees it."""
     os.setsid()
-    for name, value in limits.items():
+    root = request["root"]
+    hello = {"pid": os.getpid(), "sandbox": "off"}
+    if request.get("sandbox"):
+        try:
+            root = sandbox.isolate(root, readable, conn, {"sandbox": "namespaces"})
+            hello = None  # the sandbox's supervisor has said hello for us
+            sandbox.drop_privileges()
+        except sandbox.SandboxUnavailable as exc:
+            hello["sandbox"] = f"unavailable: {exc}"
+    if hello is not None:
+        protocol.send(conn, {"hello": hello})
+    for name, value in request["limits"].items():
         if value is not None:
             limit = getattr(resource, name)
             resource.setrlimit(limit, (value, value))
@@ -88,11 +108,12 @@ def _enter_worker(root, limits):
         os.dup2(devnull, fd)
     signal.signal(signal.SIGUSR1, _time_limit_reached)
     os.chdir(root)
-    sys.path[:] = [root] + [p for p in sys.path if p and os.path.isdir(p) and not _is_grader_home(p)]
+    sys.path.insert(0, root)
     for name in [m for m in sys.modules if m == "grader" or m.startswith("grader.")]:
         if name != "grader.protocol":
             del sys.modules[name]
     _install_past_builtins()
+    return root
 
 
 def _is_grader_home(path):
