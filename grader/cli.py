@@ -36,6 +36,8 @@ def main(argv=None):
     grade.add_argument("--sandbox", choices=["auto", "require", "off"], default="auto",
                        help="namespaces around workers: where the OS allows (auto, the default), "
                             "always (require: refuse to grade without), or never (off)")
+    grade.add_argument("--regrade", action="store_true",
+                       help="grade every submission again, even those unchanged since the last run")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     args = parser.parse_args(argv)
@@ -48,7 +50,7 @@ def main(argv=None):
     from grader import grade as command
     return command.run(args.assignment, args.submissions, args.out, workers=args.jobs, seed=args.seed,
                        solutions_root=args.solutions, progress=not args.no_progress,
-                       time_scale=args.time_scale, sandbox=args.sandbox)
+                       time_scale=args.time_scale, sandbox=args.sandbox, regrade=args.regrade)
 
 
 if __name__ == "__main__":

@@ -1,21 +1,24 @@
 """`python -m grader grade`: grade a class with the hidden cases (trusted side).
 
-The reference outputs are computed once, in a worker running solutions/.
-Submissions are then graded in parallel, each in its own worker process(es);
-each one's scores reach the gradebook in one transaction, and its feedback
-and Gradescope results are written beside.  grades.csv is written last, from
-the gradebook.
+The run's jobs (each case's inputs) and the reference outputs are computed
+once, in a worker running solutions/.  Each submission is then copied,
+hashed and scored by an executor (threads on this machine, or a Dask
+cluster); back here, its feedback and Gradescope results are written and its
+scores reach the gradebook in one transaction.  A submission whose files and
+suite are unchanged since it was last graded is skipped (unless --regrade),
+so a run that was killed resumes where it stopped.  grades.csv is written
+last, from the gradebook.
 """
+import hashlib
 import os
 import shutil
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from grader import report
+from grader import protocol, report
 from grader.gradebook import Gradebook
 from grader.runner import ForkServer
 from grader.scoring import DEFAULT_SEED, build_jobs, reference_outputs, score_submission, unscorable
@@ -23,8 +26,28 @@ from grader.submissions import SubmissionError, prepare, student_id
 from grader.suite import load_cases
 
 
+@dataclass
+class Context:
+    """What every submission of a run is scored against (picklable, for Dask)."""
+    assignment: str
+    cases: list
+    jobs: dict
+    references: dict
+    suite_hash: str
+    known: dict = field(default_factory=dict)   # student -> submission hash already graded
+
+
+@dataclass
+class Scored:
+    student: str
+    state: str            # "graded", "unopenable" or "unchanged"
+    results: list
+    submission_hash: str
+    seconds: float
+
+
 def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="solutions", progress=True,
-        time_scale=1.0, sandbox="auto"):
+        time_scale=1.0, sandbox="auto", regrade=False, executor="local", scheduler=None):
     seed = DEFAULT_SEED if seed is None else seed
     cases = load_cases(assignment, hidden=True)
     students = [student_id(s) for s in submissions]
@@ -35,35 +58,96 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
     os.makedirs(os.path.join(out_dir, "feedback"), exist_ok=True)
     gradebook = Gradebook(os.path.join(out_dir, "gradebook.sqlite"))
     start = time.monotonic()
-    with ForkServer(sandbox) as server, tempfile.TemporaryDirectory(prefix="grader-") as scratch:
+    with ForkServer(sandbox) as server:
         jobs = build_jobs(cases, seed, time_scale)
         references = reference_outputs(server, os.path.join(solutions_root, assignment), cases, jobs)
-
-        def grade_one(submission):
-            student = student_id(submission)
-            began = time.monotonic()
-            workdir = tempfile.mkdtemp(dir=scratch)
-            try:
-                root = prepare(submission, workdir)
-                results = score_submission(server, root, cases, jobs, references)
-            except SubmissionError as exc:
-                results = unscorable(cases, f"Your submission could not be opened: {exc}")
-            finally:
-                shutil.rmtree(workdir, ignore_errors=True)
-            seconds = time.monotonic() - began
-            write_student_files(out_dir, student, assignment, results, seconds)
-            gradebook.record(student, assignment, results, seconds)
-            return results
-
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = [pool.submit(grade_one, s) for s in submissions]
-            bar = tqdm(as_completed(futures), total=len(futures), unit="submission", disable=not progress)
-            outcomes = [future.result() for future in bar]
+        context = Context(assignment, cases, jobs, references, suite_hash(cases, jobs, references))
+        if not regrade:
+            context.known = gradebook.hashes(assignment, context.suite_hash)
+        if executor == "dask":
+            from grader.dask_executor import score_all
+            stream = score_all(context, submissions, scheduler, sandbox)
+        else:
+            stream = score_locally(context, submissions, server, workers)
+        done = []
+        for scored in tqdm(stream, total=len(submissions), unit="submission", disable=not progress):
+            if scored.state != "unchanged":
+                write_student_files(out_dir, scored.student, assignment, scored.results, scored.seconds)
+                gradebook.record(scored.student, assignment, scored.results, scored.seconds,
+                                 scored.submission_hash, context.suite_hash)
+            done.append(scored)
+        sandbox_mode = server.sandbox
     rows = gradebook.scores(assignment)
     gradebook.close()
     report.write_grades_csv(os.path.join(out_dir, "grades.csv"), [c.name for c in cases], rows)
-    print(summary(outcomes, time.monotonic() - start, out_dir, server.sandbox))
+    print(summary(done, time.monotonic() - start, out_dir, sandbox_mode))
     return 0
+
+
+def score_locally(context, submissions, server, workers):
+    """Score submissions on this machine with `workers` threads, each driving
+    one worker process at a time; yield `Scored` as they finish."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+    with tempfile.TemporaryDirectory(prefix="grader-") as scratch, \
+            ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(score_one, context, server, s, scratch) for s in submissions]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def score_one(context, server, submission, scratch):
+    """Copy, hash and (unless unchanged) score one submission."""
+    student = student_id(submission)
+    began = time.monotonic()
+    workdir = tempfile.mkdtemp(dir=scratch)
+    try:
+        try:
+            root = prepare(submission, workdir)
+        except SubmissionError as exc:
+            digest = file_hash(submission)
+            if context.known.get(student) == digest:
+                return Scored(student, "unchanged", [], digest, 0.0)
+            results = unscorable(context.cases, f"Your submission could not be opened: {exc}")
+            return Scored(student, "unopenable", results, digest, time.monotonic() - began)
+        digest = tree_hash(root)
+        if context.known.get(student) == digest:
+            return Scored(student, "unchanged", [], digest, 0.0)
+        results = score_submission(server, root, context.cases, context.jobs, context.references)
+        return Scored(student, "graded", results, digest, time.monotonic() - began)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def suite_hash(cases, jobs, references):
+    """Changes whenever a case, its points, its inputs or its reference outputs change."""
+    digest = hashlib.sha256()
+    for case in cases:
+        digest.update(f"{case.name}\0{case.points}\0{case.hidden}\0".encode())
+        if case.name in jobs:
+            digest.update(f"{jobs[case.name].timeout}\0".encode() + jobs[case.name].payload)
+        if case.name in references:
+            digest.update(protocol.encode(references[case.name]))
+    return digest.hexdigest()
+
+
+def tree_hash(root):
+    """Hash of the files (paths and contents) under `root`."""
+    digest = hashlib.sha256()
+    for folder, dirs, names in sorted(os.walk(root)):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            digest.update(os.path.relpath(path, root).encode() + b"\0")
+            with open(path, "rb") as f:
+                digest.update(hashlib.sha256(f.read()).digest())
+    return digest.hexdigest()
+
+
+def file_hash(path):
+    if not os.path.isfile(path):
+        return "missing"
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def write_student_files(out_dir, student, assignment, results, seconds):
@@ -73,17 +157,22 @@ def write_student_files(out_dir, student, assignment, results, seconds):
     report.write_json(os.path.join(out_dir, student, "results.json"), report.gradescope_results(results, seconds))
 
 
-def summary(outcomes, seconds, out_dir, sandbox):
-    count = len(outcomes)
-    statuses = {}
-    for results in outcomes:
-        for r in results:
-            statuses[r.status] = statuses.get(r.status, 0) + 1
-    full = sum(all(r.passed for r in results) for results in outcomes)
-    return (f"Graded {count} submission{'s' if count != 1 else ''} in {seconds:.1f} s "
-            f"({count / seconds:.1f} per second); {full} with full marks.\n"
-            f"Case results: {', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}.\n"
-            f"Written to {out_dir}/: grades.csv, gradebook.sqlite, feedback/<student>.md, <student>/results.json\n"
-            + (f"Sandbox: {sandbox}" if not sandbox.startswith("NO SANDBOX") else
-               f"WARNING: {sandbox}.\nStudent code ran with resource limits only: it could read files and "
-               "use the network. Grade on Linux with user namespaces enabled (or --sandbox require)."))
+def summary(done, seconds, out_dir, sandbox):
+    """One screen: what was graded, what could not be, what timed out, the sandbox."""
+    count = {state: sum(s.state == state for s in done) for state in ("graded", "unchanged", "unopenable")}
+    graded = [s for s in done if s.state == "graded"]
+    full = sum(all(r.passed for r in s.results) for s in graded)
+    timed_out = sum(any(r.status == "timeout" for r in s.results) for s in graded)
+    crashed = sum(any(r.status == "crashed" for r in s.results) for s in graded)
+    rate = f" ({count['graded'] / seconds:.1f} per second)" if count["graded"] else ""
+    lines = [f"Graded {count['graded']} submission{'s' if count['graded'] != 1 else ''} in {seconds:.1f} s{rate}: "
+             f"{full} with full marks, {timed_out} with a time-out, {crashed} with a crash.",
+             f"Skipped {count['unchanged']} unchanged since their last grading (use --regrade to grade them again).",
+             f"Could not open {count['unopenable']}: they score 0, and their feedback says why.",
+             f"Written to {out_dir}/: grades.csv, gradebook.sqlite, feedback/<student>.md, <student>/results.json"]
+    if sandbox.startswith("NO SANDBOX"):
+        lines += [f"WARNING: {sandbox}.", "Student code ran with resource limits only: it could read files and use "
+                  "the network. Grade on Linux with user namespaces enabled (or --sandbox require)."]
+    else:
+        lines.append(f"Sandbox: {sandbox}")
+    return "\n".join(lines)

@@ -1,7 +1,9 @@
 """The SQLite gradebook: one transaction per submission (trusted side).
 
 A submission's scores are written all at once or not at all, so a run that
-is killed leaves every student either fully graded or not graded.
+is killed leaves every student either fully graded or not graded.  Each row
+keeps the hash of the submission's files and of the suite it was graded
+with, so that a second run can skip what has not changed.
 """
 import sqlite3
 import threading
@@ -14,7 +16,9 @@ CREATE TABLE IF NOT EXISTS submissions (
     score       REAL NOT NULL,
     max_score   REAL NOT NULL,
     seconds     REAL NOT NULL,
-    graded_at   REAL NOT NULL
+    graded_at   REAL NOT NULL,
+    submission_hash TEXT NOT NULL,
+    suite_hash  TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS results (
     student     TEXT NOT NULL REFERENCES submissions(student) ON DELETE CASCADE,
@@ -39,18 +43,23 @@ class Gradebook:
         self.db.executescript(SCHEMA)
         self._lock = threading.Lock()  # one connection, shared by the grading threads
 
-    def record(self, student, assignment, results, seconds):
+    def record(self, student, assignment, results, seconds, submission_hash, suite_hash):
         """Replace `student`'s scores by `results`, atomically."""
         with self._lock, self.db:  # BEGIN ... COMMIT, or ROLLBACK on error
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("DELETE FROM submissions WHERE student = ?", (student,))
-            self.db.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?)",
+            self.db.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             (student, assignment, sum(r.score for r in results),
-                             sum(r.max_score for r in results), seconds, time.time()))
+                             sum(r.max_score for r in results), seconds, time.time(), submission_hash, suite_hash))
             self.db.executemany(
                 "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(student, i, r.case, r.function, r.score, r.max_score, r.status, r.message, int(r.hidden))
                  for i, r in enumerate(results)])
+
+    def hashes(self, assignment, suite_hash):
+        """{student: submission hash} of those graded with this very suite."""
+        return dict(self.db.execute("SELECT student, submission_hash FROM submissions "
+                                    "WHERE assignment = ? AND suite_hash = ?", (assignment, suite_hash)))
 
     def scores(self, assignment):
         """[(student, score, max_score, {case: score})] for every graded student, by name."""

@@ -1,0 +1,104 @@
+"""The gradebook: resumable, never double-counted, and in step with what was graded."""
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ASSIGNMENT
+import make_submissions
+
+STABLE_COLUMNS = ("SELECT student, assignment, score, max_score, submission_hash, suite_hash "
+                  "FROM submissions ORDER BY student")
+RESULTS = "SELECT student, position, case_name, score, max_score, status, message FROM results ORDER BY 1, 2"
+
+
+@pytest.fixture(scope="module")
+def class_folder(tmp_path_factory):
+    """24 submissions: complete, blank and planted-bug copies in turn."""
+    root = tmp_path_factory.mktemp("class")
+    make_submissions.make(ASSIGNMENT, str(root / "examples"))
+    kinds = ["complete", "blank", "planted_bugs"]
+    for i in range(24):
+        shutil.copytree(root / "examples" / kinds[i % 3], root / "submissions" / f"student{i:02d}")
+    return root / "submissions"
+
+
+def grade_command(submissions, out, *extra):
+    return [sys.executable, "-m", "grader", "grade", "--assignment", ASSIGNMENT, "--out", str(out), "--jobs", "2",
+            "--no-progress", *extra, *sorted(str(p) for p in submissions.iterdir())]
+
+
+def run_grade(repo, submissions, out, *extra):
+    result = subprocess.run(grade_command(submissions, out, *extra), cwd=repo, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def table(out, query):
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        return db.execute(query).fetchall()
+
+
+def graded_count(out):
+    """Rows in the gradebook so far (0 while it is still being created)."""
+    try:
+        return len(table(out, "SELECT student FROM submissions"))
+    except sqlite3.OperationalError:
+        return 0
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory, repo, class_folder):
+    out = tmp_path_factory.mktemp("uninterrupted")
+    run_grade(repo, class_folder, out)
+    return out
+
+
+def test_a_run_killed_at_any_moment_then_rerun_gives_the_same_gradebook(tmp_path, repo, class_folder,
+                                                                          uninterrupted):
+    out = tmp_path / "killed"
+    process = subprocess.Popen(grade_command(class_folder, out), cwd=repo, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if (out / "gradebook.sqlite").exists() and graded_count(out) >= 4:
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    graded_before = graded_count(out)
+    assert 4 <= graded_before < 24, "the run was not killed part-way; pick a later or earlier moment"
+    run_grade(repo, class_folder, out)
+    assert table(out, STABLE_COLUMNS) == table(uninterrupted, STABLE_COLUMNS)
+    assert table(out, RESULTS) == table(uninterrupted, RESULTS)
+
+
+def test_a_second_run_skips_every_unchanged_submission(repo, class_folder, uninterrupted):
+    assert "Skipped 24 unchanged" in run_grade(repo, class_folder, uninterrupted)
+
+
+def test_regrade_grades_unchanged_submissions_again(repo, class_folder, uninterrupted):
+    assert "Graded 24 submissions" in run_grade(repo, class_folder, uninterrupted, "--regrade")
+
+
+def test_a_changed_submission_is_graded_again(tmp_path, repo, class_folder):
+    submissions = tmp_path / "submissions"
+    shutil.copytree(class_folder, submissions)
+    out = tmp_path / "out"
+    run_grade(repo, submissions, out)
+    shutil.rmtree(submissions / "student01")
+    shutil.copytree(submissions / "student00", submissions / "student01")  # blank -> complete
+    assert "Graded 1 submission " in run_grade(repo, submissions, out)
+    scores = dict(table(out, "SELECT student, score FROM submissions"))
+    assert scores["student01"] == scores["student00"] > 0
+
+
+def test_another_seed_grades_everything_again(repo, class_folder, uninterrupted, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(uninterrupted, out)
+    assert "Graded 24 submissions" in run_grade(repo, class_folder, out, "--seed", "7")
