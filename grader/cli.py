@@ -36,6 +36,11 @@ def main(argv=None):
     grade.add_argument("--sandbox", choices=["auto", "require", "off"], default="auto",
                        help="namespaces around workers: where the OS allows (auto, the default), "
                             "always (require: refuse to grade without), or never (off)")
+    grade.add_argument("--executor", choices=["local", "dask"], default="local",
+                       help="where submissions are scored: threads on this machine (local, the default) "
+                            "or a Dask distributed cluster (dask)")
+    grade.add_argument("--scheduler", help="with --executor dask: the scheduler address (tcp://host:8786), "
+                                           "or local[:N] to start a cluster of N worker processes here")
     grade.add_argument("--regrade", action="store_true",
                        help="grade every submission again, even those unchanged since the last run")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -50,7 +55,8 @@ def main(argv=None):
     from grader import grade as command
     return command.run(args.assignment, args.submissions, args.out, workers=args.jobs, seed=args.seed,
                        solutions_root=args.solutions, progress=not args.no_progress,
-                       time_scale=args.time_scale, sandbox=args.sandbox, regrade=args.regrade)
+                       time_scale=args.time_scale, sandbox=args.sandbox, regrade=args.regrade,
+                       executor=args.executor, scheduler=args.scheduler)
 
 
 if __name__ == "__main__":
