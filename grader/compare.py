@@ -47,8 +47,9 @@ def _same_shape(got, expected, what):
 
 
 def _index(flat, shape):
-    index = np.unravel_index(flat, shape) if shape else ()
-    return tuple(int(i) for i in index)
+    """The index of flat position `flat` as a student writes it: 3, or (3, 7)."""
+    index = tuple(int(i) for i in np.unravel_index(flat, shape)) if shape else ()
+    return index[0] if len(index) == 1 else index
 
 
 def close(rtol=1e-6, atol=1e-9):

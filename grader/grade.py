@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from grader import protocol, report
+from grader import class_report, protocol, report
 from grader.gradebook import Gradebook
 from grader.runner import ForkServer
 from grader.scoring import DEFAULT_SEED, build_jobs, reference_outputs, score_submission, unscorable
@@ -80,6 +80,7 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
     rows = gradebook.scores(assignment)
     gradebook.close()
     report.write_grades_csv(os.path.join(out_dir, "grades.csv"), [c.name for c in cases], rows)
+    class_report.write(os.path.join(out_dir, "report"), assignment, cases, rows)
     print(summary(done, time.monotonic() - start, out_dir, sandbox_mode))
     return 0
 
@@ -153,6 +154,8 @@ def file_hash(path):
 def write_student_files(out_dir, student, assignment, results, seconds):
     with open(os.path.join(out_dir, "feedback", f"{student}.md"), "w") as f:
         f.write(report.feedback_markdown(student, assignment, results))
+    with open(os.path.join(out_dir, "feedback", f"{student}.html"), "w") as f:
+        f.write(report.feedback_html(student, assignment, results))
     os.makedirs(os.path.join(out_dir, student), exist_ok=True)
     report.write_json(os.path.join(out_dir, student, "results.json"), report.gradescope_results(results, seconds))
 
@@ -169,7 +172,8 @@ def summary(done, seconds, out_dir, sandbox):
              f"{full} with full marks, {timed_out} with a time-out, {crashed} with a crash.",
              f"Skipped {count['unchanged']} unchanged since their last grading (use --regrade to grade them again).",
              f"Could not open {count['unopenable']}: they score 0, and their feedback says why.",
-             f"Written to {out_dir}/: grades.csv, gradebook.sqlite, feedback/<student>.md, <student>/results.json"]
+             f"Written to {out_dir}/: grades.csv, gradebook.sqlite, feedback/<student>.md and .html, "
+             "<student>/results.json, report/index.html"]
     if sandbox.startswith("NO SANDBOX"):
         lines += [f"WARNING: {sandbox}.", "Student code ran with resource limits only: it could read files and use "
                   "the network. Grade on Linux with user namespaces enabled (or --sandbox require)."]

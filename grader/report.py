@@ -1,5 +1,6 @@
 """What grading writes for people: grades.csv, feedback, Gradescope JSON (trusted side)."""
 import csv
+import html
 import json
 
 
@@ -37,6 +38,34 @@ def feedback_markdown(student, assignment, results):
     else:
         lines += ["", "Every case passed. Well done!"]
     return "\n".join(lines).rstrip() + "\n"
+
+
+FEEDBACK_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+.passed { color: #17713a; } .failed, .error, .timeout, .crashed, .skipped { color: #a61b1b; }
+.case { margin: 1.2rem 0; padding: .6rem .9rem; border-left: 4px solid #a61b1b; background: #fbf4f4; }
+.hint { color: #555; } code { background: #f2f2f2; padding: 0 .2rem; }
+"""
+
+
+def feedback_html(student, assignment, results):
+    """The same feedback as `feedback_markdown`, as one self-contained HTML page."""
+    e = html.escape
+    score, total = sum(r.score for r in results), sum(r.max_score for r in results)
+    rows = "".join(f"<tr><td>{e(r.case)}</td><td><code>{e(r.function)}</code></td>"
+                   f"<td>{_points(r.score)} / {_points(r.max_score)}</td>"
+                   f"<td class='{e(r.status)}'>{e(r.status)}</td></tr>" for r in results)
+    failed = "".join(f"<div class='case'><strong>{e(r.case)}</strong> (<code>{e(r.function)}</code>)"
+                     f"<p>{e(r.message)}</p>" + (f"<p class='hint'>Hint: {e(r.hint)}</p>" if r.hint else "") + "</div>"
+                     for r in results if not r.passed)
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{e(assignment)}: feedback for {e(student)}</title><style>{FEEDBACK_STYLE}</style></head><body>"
+            f"<h1>{e(assignment)}: feedback for {e(student)}</h1><p><strong>Score: {_points(score)} / "
+            f"{_points(total)}</strong></p><table><tr><th>case</th><th>function</th><th>points</th><th>result</th>"
+            f"</tr>{rows}</table>" + (f"<h2>What to fix</h2>{failed}" if failed else "<p>Every case passed. Well done!</p>")
+            + "</body></html>\n")
 
 
 def _escape(text):

@@ -64,6 +64,21 @@ def test_feedback_names_each_failed_case_with_its_hint(graded):
     assert "largest relative error" in feedback
 
 
+def test_html_feedback_is_self_contained_and_escapes_student_text(graded):
+    page = (graded[0] / "feedback" / "planted_bugs.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "src='http" not in page
+    assert "predict_labels_tied_votes" in page
+
+
+def test_the_class_report_lists_cases_hardest_first_with_its_figures(graded, cases):
+    out, _ = graded
+    page = (out / "report" / "index.html").read_text()
+    assert (out / "report" / "scores.png").stat().st_size > 0 and (out / "report" / "cases.png").stat().st_size > 0
+    order = [c.name for c in cases if f"<tr><td>{c.name}</td>" in page]
+    positions = sorted(order, key=lambda name: page.index(f"<tr><td>{name}</td>"))
+    assert positions[0] == "predict_dispatches_num_loops"  # failed by 4 of the 5 examples
+
+
 def test_gradebook_agrees_with_grades_csv(graded):
     out, _ = graded
     db = sqlite3.connect(out / "gradebook.sqlite")
