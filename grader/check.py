@@ -11,16 +11,15 @@ import tempfile
 from grader.runner import ForkServer
 from grader.scoring import build_jobs, score_submission
 from grader.submissions import SubmissionError, prepare
-from grader.suite import load_cases
+from grader.suite import UnknownAssignment, load_cases
 
 
 def run(assignment_dir, assignment=None):
     assignment = assignment or os.path.basename(os.path.abspath(assignment_dir))
     try:
         cases = load_cases(assignment, hidden=False)
-    except ModuleNotFoundError:
-        print(f"There are no checks for an assignment called {assignment!r}. Point `check` at your assignment "
-              "folder (e.g. assignments/assignment1), or name it with --assignment.")
+    except UnknownAssignment as exc:
+        print(exc)
         return 2
     with tempfile.TemporaryDirectory(prefix="grader-check-") as workdir:
         try:

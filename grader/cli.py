@@ -24,7 +24,8 @@ def main(argv=None):
     check.add_argument("--assignment", help="assignment name (default: the folder's name)")
 
     grade = commands.add_parser("grade", help="grade submissions with the hidden cases")
-    grade.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="folders or .zip files, one per student")
+    grade.add_argument("submissions", nargs="*", metavar="SUBMISSION",
+                       help="folders or .zip files, one per student (optional with --nbgrader-course)")
     grade.add_argument("--assignment", required=True, help="e.g. assignment1")
     grade.add_argument("--out", default="grading-results", help="output folder (default: grading-results)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: all cores)")
@@ -44,6 +45,33 @@ def main(argv=None):
     grade.add_argument("--regrade", action="store_true",
                        help="grade every submission again, even those unchanged since the last run")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+    grade.add_argument("--nbgrader-course", metavar="DIR",
+                       help="grade every DIR/submitted/<student_id>/<assignment>/ of an nbgrader course, "
+                            "each under its folder's student id")
+
+    gradescope = commands.add_parser("gradescope", help="grade the one submission in Gradescope's container")
+    gradescope.add_argument("--assignment", required=True, help="e.g. assignment1")
+    gradescope.add_argument("--submission-dir", default="/autograder/submission",
+                            help="the student's files (default: /autograder/submission)")
+    gradescope.add_argument("--results", default="/autograder/results/results.json",
+                            help="where to write results.json (default: /autograder/results/results.json)")
+    gradescope.add_argument("--solutions", help="folder holding the reference solutions "
+                                                "(default: solutions/ beside the grader)")
+
+    bundle = commands.add_parser("gradescope-bundle", help="write Gradescope's autograder zip for an assignment")
+    bundle.add_argument("--assignment", required=True, help="e.g. assignment1")
+    bundle.add_argument("--out", help="the zip to write (default: dist/<assignment>-gradescope.zip)")
+
+    collect = commands.add_parser("collect", help="zip your assignment folder to hand it in")
+    collect.add_argument("assignment_dir", metavar="ASSIGNMENT_DIR", help="your assignment folder")
+    collect.add_argument("--out", help="the zip to write (default: <assignment>_submission.zip beside the folder)")
+    collect.add_argument("--assignment", help="assignment name (default: the folder's name)")
+
+    export = commands.add_parser("export-nbgrader", help="write the gradebook's scores as nbgrader's export CSV")
+    export.add_argument("--assignment", required=True, help="e.g. assignment1")
+    export.add_argument("--out-dir", default="grading-results",
+                        help="the folder grading wrote, with gradebook.sqlite (default: grading-results)")
+    export.add_argument("--csv", help="the CSV to write (default: OUT_DIR/<assignment>-nbgrader.csv)")
 
     args = parser.parse_args(argv)
     if args.command == "release":
@@ -52,11 +80,30 @@ def main(argv=None):
     if args.command == "check":
         from grader import check as command
         return command.run(args.assignment_dir, args.assignment)
+    if args.command == "gradescope":
+        from grader import gradescope as command
+        return command.run(args.assignment, args.submission_dir, args.results, solutions_root=args.solutions)
+    if args.command == "gradescope-bundle":
+        from grader import gradescope as command
+        return command.run_bundle(args.assignment, args.out or os.path.join(REPO_ROOT, "dist",
+                                                                            f"{args.assignment}-gradescope.zip"),
+                                  REPO_ROOT)
+    if args.command == "collect":
+        from grader import collect as command
+        return command.run(args.assignment_dir, args.out, assignment=args.assignment)
+    if args.command == "export-nbgrader":
+        from grader import nbgrader_layout as command
+        return command.run_export(args.assignment, args.out_dir, args.csv)
+    if not args.submissions and not args.nbgrader_course:
+        grade.error("give the SUBMISSION folders or zips to grade, or --nbgrader-course DIR")
+    options = dict(workers=args.jobs, seed=args.seed, solutions_root=args.solutions,
+                   progress=not args.no_progress, time_scale=args.time_scale, sandbox=args.sandbox,
+                   regrade=args.regrade, executor=args.executor, scheduler=args.scheduler)
+    if args.nbgrader_course:
+        from grader import nbgrader_layout as command
+        return command.grade(args.assignment, args.nbgrader_course, args.submissions, args.out, **options)
     from grader import grade as command
-    return command.run(args.assignment, args.submissions, args.out, workers=args.jobs, seed=args.seed,
-                       solutions_root=args.solutions, progress=not args.no_progress,
-                       time_scale=args.time_scale, sandbox=args.sandbox, regrade=args.regrade,
-                       executor=args.executor, scheduler=args.scheduler)
+    return command.run(args.assignment, args.submissions, args.out, **options)
 
 
 if __name__ == "__main__":

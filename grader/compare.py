@@ -1,8 +1,10 @@
 """How a student's output is judged (trusted side).
 
 A *rule* compares two values and returns a `Verdict`; a *check* judges a
-case's outputs (the dict of saved call results) against the reference's, or,
-for public cases, against a property or fixed data.  Messages say what is
+case's outputs: check(got, expected, given), where `got` is the dict of the
+student's saved call results, `expected` the reference's (None for public
+cases) and `given` what the case's builder handed over beside its calls (the
+inputs a property check needs, e.g. the upstream gradient).  Messages say what is
 wrong and where (largest error, its index), never the expected values: a
 student who reads every feedback file learns no answer.
 """
@@ -119,10 +121,26 @@ def mapping(rule):
     return check
 
 
+def each(*rules, names=None):
+    """Rule: a tuple (e.g. (loss, dW) or (dx, dw, db)) whose items agree under `rules`."""
+    names = names or [f"item {i}" for i in range(len(rules))]
+
+    def rule(got, expected, what="the result"):
+        if not isinstance(got, (tuple, list)) or len(got) != len(rules):
+            return _fail(f"{what} should be a tuple of {len(rules)} ({', '.join(names)}), got "
+                         f"{len(got) if isinstance(got, (tuple, list)) else type(got).__name__}")
+        for item, reference, item_rule, name in zip(got, expected, rules, names):
+            verdict = item_rule(item, reference, name)
+            if not verdict.passed:
+                return verdict
+        return PASS
+    return rule
+
+
 # ------------------------------------------------------------------- checks
 def matches_reference(rule, *keys):
     """Check: the student's outputs `keys` (default "out") agree with the reference's."""
-    def check(got, expected):
+    def check(got, expected, given=None):
         for key in keys or ("out",):
             verdict = rule(got.get(key), expected[key], key if len(keys) > 1 else "the output")
             if not verdict.passed:
@@ -131,19 +149,31 @@ def matches_reference(rule, *keys):
     return check
 
 
+def matches_either_reference(rule, key, alternative):
+    """Check: the output `key` agrees with the reference's `key`, or with its
+    `alternative` (another reading of the task a correct student may take,
+    e.g. "L2 regularisation" as 0.5 * reg * sum(W**2) rather than reg * sum(W**2)).
+    The message speaks of the first reading."""
+    def check(got, expected, given=None):
+        first = rule(got.get(key), expected[key])
+        if first.passed or rule(got.get(key), expected[alternative]).passed:
+            return PASS
+        return first
+    return check
+
+
 def agree(first, second, rule, what=None):
     """Check (public, no reference): two of the student's own outputs agree,
     e.g. the no-loop distances and the two-loop distances."""
-    def check(got, expected=None):
-        other = as_array(got.get(second), second)
-        if isinstance(other, Verdict):
-            return other
-        return rule(got.get(first), other, what or f"{first} compared with {second}")
+    def check(got, expected=None, given=None):
+        if got.get(second) is None:
+            return _fail(f"{second} returned None: did you forget a `return`?")
+        return rule(got.get(first), got[second], what or f"{first} compared with {second}")
     return check
 
 
 def equals_data(value, rule, key="out"):
     """Check (public): output `key` agrees with a fixed value shipped as data."""
-    def check(got, expected=None):
+    def check(got, expected=None, given=None):
         return rule(got.get(key), value)
     return check

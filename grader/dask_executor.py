@@ -33,11 +33,11 @@ def score_all(context, submissions, scheduler, sandbox="auto"):
         cluster.close()
 
 
-def _score_remote(submission, context, sandbox):
+def _score_remote(named, context, sandbox):
     """Runs on a Dask worker: score one submission with this process's fork server."""
     from grader.grade import score_one
     with tempfile.TemporaryDirectory(prefix="grader-dask-") as scratch:
-        return score_one(context, _fork_server(sandbox), submission, scratch)
+        return score_one(context, _fork_server(sandbox), named, scratch)
 
 
 def _fork_server(sandbox):

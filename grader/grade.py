@@ -46,11 +46,21 @@ class Scored:
     seconds: float
 
 
+def build_context(server, assignment, cases, seed=DEFAULT_SEED, time_scale=1.0, solutions_root="solutions"):
+    """The jobs and reference outputs every submission of a run is scored against."""
+    jobs = build_jobs(cases, seed, time_scale)
+    references = reference_outputs(server, os.path.join(solutions_root, assignment), cases, jobs)
+    return Context(assignment, cases, jobs, references, suite_hash(cases, jobs, references))
+
+
 def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="solutions", progress=True,
         time_scale=1.0, sandbox="auto", regrade=False, executor="local", scheduler=None):
+    """Grade `submissions`: paths (the student id is the name without .zip)
+    or (student id, path) pairs, e.g. from nbgrader's layout."""
     seed = DEFAULT_SEED if seed is None else seed
     cases = load_cases(assignment, hidden=True)
-    students = [student_id(s) for s in submissions]
+    submissions = [s if isinstance(s, tuple) else (student_id(s), s) for s in submissions]
+    students = [student for student, _ in submissions]
     repeated = sorted({s for s in students if students.count(s) > 1})
     if repeated:
         print(f"Two submissions would share a student id: {', '.join(repeated)}. Rename one of them.")
@@ -59,9 +69,7 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
     gradebook = Gradebook(os.path.join(out_dir, "gradebook.sqlite"))
     start = time.monotonic()
     with ForkServer(sandbox) as server:
-        jobs = build_jobs(cases, seed, time_scale)
-        references = reference_outputs(server, os.path.join(solutions_root, assignment), cases, jobs)
-        context = Context(assignment, cases, jobs, references, suite_hash(cases, jobs, references))
+        context = build_context(server, assignment, cases, seed, time_scale, solutions_root)
         if not regrade:
             context.known = gradebook.hashes(assignment, context.suite_hash)
         if executor == "dask":
@@ -96,19 +104,20 @@ def score_locally(context, submissions, server, workers):
             yield future.result()
 
 
-def score_one(context, server, submission, scratch):
-    """Copy, hash and (unless unchanged) score one submission."""
-    student = student_id(submission)
+def score_one(context, server, named, scratch):
+    """Copy, hash and (unless unchanged) score one (student id, path) submission."""
+    student, submission = named
     began = time.monotonic()
     workdir = tempfile.mkdtemp(dir=scratch)
     try:
         try:
             root = prepare(submission, workdir)
-        except SubmissionError as exc:
+        except Exception as exc:  # whatever a hostile file does to unpacking costs its own student only
             digest = file_hash(submission)
             if context.known.get(student) == digest:
                 return Scored(student, "unchanged", [], digest, 0.0)
-            results = unscorable(context.cases, f"Your submission could not be opened: {exc}")
+            reason = exc if isinstance(exc, SubmissionError) else f"{type(exc).__name__}: {exc}"
+            results = unscorable(context.cases, f"Your submission could not be opened: {reason}")
             return Scored(student, "unopenable", results, digest, time.monotonic() - began)
         digest = tree_hash(root)
         if context.known.get(student) == digest:
@@ -125,7 +134,7 @@ def suite_hash(cases, jobs, references):
     for case in cases:
         digest.update(f"{case.name}\0{case.points}\0{case.hidden}\0".encode())
         if case.name in jobs:
-            digest.update(f"{jobs[case.name].timeout}\0".encode() + jobs[case.name].payload)
+            digest.update(f"{jobs[case.name].timeout}\0".encode() + protocol.encode(jobs[case.name].request))
         if case.name in references:
             digest.update(protocol.encode(references[case.name]))
     return digest.hexdigest()

@@ -106,15 +106,37 @@ def decode(payload):
     return from_plain(skeleton, arrays)
 
 
+def call_units(target, calls):
+    """For each call of a case, the units a worker enters to make it: the
+    import of a module or notebook not loaded yet, then the function itself
+    ("Class.method", "function" or "Class" for a constructor).  The worker
+    reports each before it starts, and the grader, which computes the same
+    names, blames a hang or a crash on that unit and skips it afterwards."""
+    imported, owners, last, plan = set(), {}, None, []
+    for call in calls:
+        location, name = (call.get("target") or target).split(":", 1)
+        steps = []
+        method = call.get("method")
+        if method in (None, "__init__"):
+            if location not in imported:
+                imported.add(location)
+                steps.append(f"import {location}")
+            steps.append(name)
+            if method == "__init__":
+                last = name
+            owner = name
+        else:
+            owner = owners.get(call.get("on"), last) if call.get("on") else last
+            steps.append(f"{owner}.{method}")
+        if call.get("keep"):
+            owners[call["keep"]] = owner if method in (None, "__init__") else f"{owner}.{method}"
+        plan.append(steps)
+    return plan
+
+
 def units(target, calls):
-    """The names under which a worker reports what it is doing for one case:
-    first the import of the module or notebook, then each call in turn.  The
-    grader uses the same names to blame a hang or a crash on one function."""
-    location, name = target.split(":", 1)
-    return [f"import {location}"] + [
-        name if method in (None, "__init__") else f"{name}.{method}"
-        for method in (call.get("method") for call in calls)
-    ]
+    """All the units of a case, in order (see `call_units`)."""
+    return [unit for steps in call_units(target, calls) for unit in steps]
 
 
 def send(sock, message):

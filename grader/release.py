@@ -21,7 +21,8 @@ NOTEBOOK_STUB = '# YOUR CODE HERE\nraise NotImplementedError("Write this code: s
 TEXT_STUB = "*Write your answer here.*"
 SKIPPED = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "saved", ".DS_Store"}
 # What a student's bundle carries of the grader: enough for `python -m grader check`.
-CHECK_MODULES = ["__init__.py", "__main__.py", "cli.py", "check.py", "compare.py", "protocol.py", "runner.py",
+CHECK_MODULES = ["__init__.py", "__main__.py", "cli.py", "check.py", "collect.py", "compare.py", "numeric.py",
+                 "protocol.py", "runner.py",
                  "sandbox.py", "scoring.py", "source_rules.py", "submissions.py", "suite.py", "worker.py",
                  "suites/__init__.py"]
 GRADER_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -72,19 +73,32 @@ def release_notebook(source, path):
     return nbformat.writes(notebook) + "\n"
 
 
-def answer_lines(source):
-    """The substantial lines found only inside solution regions of a file: if
-    one of them appears in the released file, an answer has leaked."""
-    inside, outside, in_solution = set(), set(), False
+def _lines(source):
+    """A file's lines as compared for leaks: stripped, notebook JSON quoting
+    removed, comments and short lines dropped."""
     for line in source.replace("\\n", "\n").split("\n"):
         text = line.strip().strip('",').strip()
+        yield text, len(text) >= 12 and not text.startswith("#")
+
+
+def answer_lines(source):
+    """The substantial lines found only inside solution regions of a file: if
+    one of them stands as a line of the released file, an answer has leaked."""
+    inside, outside, in_solution = set(), set(), False
+    for text, substantial in _lines(source):
         if BEGIN in text:
             in_solution = True
         elif END in text:
             in_solution = False
-        elif len(text) >= 12 and not text.startswith("#"):
+        elif substantial:
             (inside if in_solution else outside).add(text)
     return inside - outside
+
+
+def leaked_lines(solution_source, released_source):
+    """Answer lines of the solution that stand as whole lines in the release."""
+    released = {text for text, substantial in _lines(released_source) if substantial}
+    return sorted(answer_lines(solution_source) & released)
 
 
 # ------------------------------------------------------------ an assignment
@@ -130,7 +144,7 @@ def differences(solution_dir, assignment_dir):
             problems.append(f"solution markers in {relative}")
         if relative in expected and relative.endswith((".py", ".ipynb")):
             with open(os.path.join(solution_dir, relative), encoding="utf-8") as f:
-                leaked = sorted(line for line in answer_lines(f.read()) if line in text)
+                leaked = leaked_lines(f.read(), text)
             if leaked:
                 problems.append(f"answer leaked into {relative}: {leaked[0]!r}")
     return problems

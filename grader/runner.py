@@ -32,23 +32,30 @@ class Limits:
     """Per-worker resource limits (see `resource.setrlimit`)."""
     memory_bytes: int = 4 * 2**30
     file_bytes: int = 64 * 2**20
+    processes: int = 256   # applied where student code runs as `nobody` (a root grader): per user
 
     def rlimits(self, cpu_seconds):
-        return {"RLIMIT_AS": self.memory_bytes, "RLIMIT_FSIZE": self.file_bytes,
-                "RLIMIT_CORE": 0, "RLIMIT_CPU": int(cpu_seconds) + 1}
+        return {"RLIMIT_AS": self.memory_bytes, "RLIMIT_FSIZE": self.file_bytes, "RLIMIT_CORE": 0,
+                "RLIMIT_CPU": int(cpu_seconds) + 1, "RLIMIT_NPROC": self.processes}
 
 
 @dataclass
 class Job:
     """One case's request to a worker, built and encoded once per run and
-    sent to every submission's worker."""
+    sent to every submission's worker.  `given` stays here, for the check."""
     request: dict
     timeout: float
-    payload: bytes = field(init=False, repr=False)
+    given: object = None
 
     def __post_init__(self):
-        self.payload = protocol.encode(self.request)
+        self.payloads = {}
         self.units = protocol.units(self.request["target"], self.request["calls"])
+
+    def payload_with_id(self, number):
+        """The encoded request tagged with `number` (a worker serves few ids: cache them)."""
+        if number not in self.payloads:
+            self.payloads[number] = protocol.encode({**self.request, "id": number})
+        return self.payloads[number]
 
 
 @dataclass
@@ -145,6 +152,7 @@ class Worker:
             self.kill()
             raise WorkerStartError(str(hello.get("error", "the worker did not say hello")))
         self.runner_pid, self.sandbox = hello["pid"], str(hello.get("sandbox", ""))
+        self.sent = 0  # requests sent: each reply must carry the id of the last one
 
     def run(self, job):
         """Send one case; return an `Outcome` whose error names the unit at fault."""
@@ -152,13 +160,14 @@ class Worker:
         timeout = job.timeout
         deadline = start + timeout
         unit = job.units[0]
+        self.sent += 1
         try:
-            protocol.send_encoded(self.sock, job.payload)
+            protocol.send_encoded(self.sock, job.payload_with_id(self.sent))
             while True:
                 self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 message = protocol.recv(self.sock)
-                if not isinstance(message, dict):
-                    raise protocol.ProtocolError("a message that is not a mapping")
+                if not isinstance(message, dict) or message.get("id") != self.sent:
+                    raise protocol.ProtocolError("a message that is not the answer to this case")
                 if "enter" in message:
                     unit = str(message["enter"])
                 elif "outputs" in message and isinstance(message["outputs"], dict):

@@ -31,7 +31,12 @@ def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0):
     """The worker jobs of the cases that run code, inputs drawn from `seed`:
     built once per run and shared by every submission.  `time_scale`
     multiplies every case's time limit (slow machines, or fast tests)."""
-    return {c.name: Job(c.request(seed), c.timeout * time_scale) for c in cases if c.calls is not None}
+    jobs = {}
+    for case in cases:
+        if case.calls is not None:
+            request, given = case.request(seed)
+            jobs[case.name] = Job(request, case.timeout * time_scale, given)
+    return jobs
 
 
 def score_submission(server, root, cases, jobs, references=None, limits=Limits()):
@@ -47,8 +52,8 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
         if case.calls is not None:
             outcome = outcomes[case.name]
             if outcome.status == "ok":
-                expected = references[case.name] if case.hidden else None
-                status, message = _judge(lambda: case.check(outcome.outputs, expected))
+                expected = references[case.name] if case.hidden and case.reference else None
+                status, message = _judge(lambda: case.check(outcome.outputs, expected, jobs[case.name].given))
             else:
                 status, message = _explain(outcome)
         if status == "passed" and case.source_rule is not None:
@@ -61,7 +66,8 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
 def reference_outputs(server, solution_root, cases, jobs):
     """The reference solution's outputs for every hidden case that runs code
     (with a generous time limit: the reference is trusted)."""
-    hidden = {c.name: Job(jobs[c.name].request, max(c.timeout, 60.0)) for c in cases if c.hidden and c.name in jobs}
+    hidden = {c.name: Job(jobs[c.name].request, max(c.timeout, 60.0)) for c in cases
+              if c.hidden and c.reference and c.name in jobs}
     outcomes = run_cases(server, solution_root, hidden, Limits(memory_bytes=None))
     broken = {name: o.error for name, o in outcomes.items() if o.status != "ok"}
     if broken:

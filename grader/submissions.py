@@ -9,6 +9,7 @@ import os
 import shutil
 import stat
 import zipfile
+import zlib
 
 MAX_FILE_BYTES = 20 * 2**20
 MAX_ZIP_BYTES = 200 * 2**20
@@ -43,7 +44,8 @@ def unpack(zip_path, dest):
                 if stat.S_ISLNK(member.external_attr >> 16):
                     raise SubmissionError(f"the zip holds a symbolic link: {member.filename!r}")
             archive.extractall(dest)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, OSError, EOFError,
+            ValueError) as exc:
         raise SubmissionError(f"the zip file could not be read ({exc})") from None
     return dest
 

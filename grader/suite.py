@@ -21,15 +21,30 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Call:
-    """One call in a case: the target itself (method None), its constructor
-    ("__init__"), or a method of the instance made by the constructor."""
+    """One call in a case (see `worker.run_request`): the target itself
+    (method None), its constructor ("__init__"), or a method of the current
+    instance or of an object kept earlier (`on`).  `target` overrides the
+    case's for this call; `keep` names the result for later calls (`Ref`);
+    `save` sends the result, or its element `pick`, back to the grader."""
     method: Optional[str] = None
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     save: Optional[str] = None
+    target: Optional[str] = None
+    on: Optional[str] = None
+    keep: Optional[str] = None
+    pick: Optional[tuple] = None   # a path into the result: (1,) or (1, "W1")
 
     def as_request(self):
-        return {"method": self.method, "args": list(self.args), "kwargs": dict(self.kwargs), "save": self.save}
+        request = {"method": self.method, "args": list(self.args), "kwargs": dict(self.kwargs)}
+        request.update({key: getattr(self, key) for key in ("save", "target", "on", "keep", "pick")
+                        if getattr(self, key) is not None})
+        return request
+
+
+def Ref(name, index=None):
+    """An argument standing for a value kept by an earlier call (its element `index`)."""
+    return {"__ref__": name, "index": index}
 
 
 @dataclass(frozen=True)
@@ -38,25 +53,41 @@ class Case:
     points: float
     target: str                  # what the case calls (or, for a source rule, reads)
     function: str                # what the student implements, as feedback names it
-    check: Callable = None       # check(got, expected) -> Verdict (expected is None if public)
-    calls: Callable = None       # calls(rng) -> [Call, ...]
+    check: Callable = None       # check(got, expected, given) -> Verdict (expected None if public)
+    calls: Callable = None       # calls(rng) -> [Call, ...] or ([Call, ...], given)
     source_rule: Callable = None  # source_rule(root) -> Verdict: a static requirement on top
     hidden: bool = True
     graded: bool = True          # False: a self-check only, left out of grading
+    reference: bool = True       # False: a hidden case judged by properties (e.g. a random training run)
     timeout: float = 10.0
     hint: str = ""               # where to look when the case fails
 
     def request(self, seed):
-        """The worker request for this case, its inputs drawn from `seed`."""
+        """(worker request, given) for this case, its inputs drawn from `seed`.
+        `given` stays with the grader: what the check needs to know of the inputs."""
         rng = np.random.default_rng([seed, zlib.crc32(self.name.encode())])
-        return {"target": self.target, "calls": [call.as_request() for call in self.calls(rng)]}
+        built = self.calls(rng)
+        calls, given = built if isinstance(built, tuple) else (built, None)
+        return {"target": self.target, "calls": [call.as_request() for call in calls]}, given
+
+
+class UnknownAssignment(Exception):
+    """No suite of that name (the message says which exist)."""
 
 
 def load_cases(assignment, hidden=True):
     """The cases of `assignment`.  hidden=False: the public ones, for a student's
     self-check.  hidden=True: what grading runs, the graded public cases and
     the hidden ones."""
-    cases = list(importlib.import_module(f"grader.suites.{assignment}").CASES)
+    try:
+        cases = list(importlib.import_module(f"grader.suites.{assignment}").CASES)
+    except ModuleNotFoundError as exc:
+        if exc.name != f"grader.suites.{assignment}":
+            raise
+        raise UnknownAssignment(
+            f"There is no assignment called {assignment!r} (known: {', '.join(available_assignments())}). "
+            "Point the command at your assignment folder (e.g. assignments/assignment1), or name it with "
+            "--assignment.") from None
     if hidden:
         cases = [case for case in cases if case.graded]
         try:

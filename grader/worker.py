@@ -99,7 +99,12 @@ def _start_worker(conn, request, readable):
             hello["sandbox"] = f"unavailable: {exc}"
     if hello is not None:
         protocol.send(conn, {"hello": hello})
-    for name, value in request["limits"].items():
+    limits = dict(request["limits"])
+    if os.getuid() == sandbox.NOBODY and "RLIMIT_NPROC" in limits:
+        pass  # counted per user: only meaningful for the user that runs nothing but workers
+    else:
+        limits.pop("RLIMIT_NPROC", None)
+    for name, value in limits.items():
         if value is not None:
             limit = getattr(resource, name)
             resource.setrlimit(limit, (value, value))
@@ -133,46 +138,74 @@ def _install_past_builtins():
 
 # --------------------------------------------------------------------- worker
 def serve_submission(conn, root="."):
-    """Answer `run` requests from the grader until it closes the connection."""
+    """Answer `run` requests from the grader until it closes the connection.
+
+    Only this process answers: a process the student's code forked that
+    returns here leaves silently.  Each reply carries its request's id, so a
+    stray message can never pass for the answer to another case."""
+    me = os.getpid()
+
+    def send(message):
+        if os.getpid() != me:
+            os._exit(0)
+        protocol.send(conn, {**message, "id": request.get("id")})
+
     while True:
         try:
             request = protocol.recv(conn)
         except EOFError:
             return
-        protocol.send(conn, run_request(request, root, lambda unit: protocol.send(conn, {"enter": unit})))
+        send(run_request(request, root, lambda unit: send({"enter": unit})))
 
 
 def run_request(request, root, enter=lambda unit: None):
     """Run the calls of one case and return {"outputs": ...} or {"error": ...}.
 
-    request: {"target": "module:Name" or "notebook.ipynb:function",
-              "calls": [{"method": str or None, "args": [...], "kwargs": {...}, "save": str or None}]}
-    A call with method None calls the target itself; "__init__" makes an
-    instance of the target class; any other name is a method of that instance.
+    request: {"target": "module:Name" or "notebook.ipynb:function", "calls": [call, ...]}
+    where a call is {"method", "args", "kwargs", "target", "on", "keep", "save", "pick"}:
+    method None calls the target (the call's own, or the case's); "__init__"
+    constructs it and makes the result the current instance; any other name
+    is a method of the current instance, or of the object kept as `on`.  An
+    argument {"__ref__": name, "index": i} stands for a value kept earlier
+    (element i of it), so that a backward pass gets its own forward's cache.
+    `keep` stores the result in the worker; `save` sends it back as plain
+    data (or the part of it at path `pick`, e.g. (1, "W1")).
     """
     target, calls = request["target"], request["calls"]
-    names = protocol.units(target, calls)
-    unit = names[0]
+    kept, outputs, instance, unit = {}, {}, None, None
     try:
-        enter(unit)
-        obj = resolve(target, root)
-        instance, outputs = None, {}
-        for call, unit in zip(calls, names[1:]):
+        for call, steps in zip(calls, protocol.call_units(target, calls)):
+            for unit in steps:
+                enter(unit)
             method = call.get("method")
-            enter(unit)
+            args = [_dereference(a, kept) for a in call.get("args", [])]
+            kwargs = {k: _dereference(v, kept) for k, v in call.get("kwargs", {}).items()}
             if method is None:
-                value = obj(*call.get("args", []), **call.get("kwargs", {}))
+                value = resolve(call.get("target") or target, root)(*args, **kwargs)
             elif method == "__init__":
-                value = instance = obj(*call.get("args", []), **call.get("kwargs", {}))
+                value = instance = resolve(call.get("target") or target, root)(*args, **kwargs)
             else:
-                value = getattr(instance, method)(*call.get("args", []), **call.get("kwargs", {}))
+                owner = kept[call["on"]] if call.get("on") else instance
+                value = getattr(owner, method)(*args, **kwargs)
+            if call.get("keep"):
+                kept[call["keep"]] = value
             if call.get("save"):
-                outputs[call["save"]] = protocol.plain_copy(value)  # raises for values we do not carry
+                picked = value
+                for key in call.get("pick") or ():
+                    picked = picked[key]
+                outputs[call["save"]] = protocol.plain_copy(picked)  # raises for values we do not carry
         return {"outputs": outputs}
     except protocol.ProtocolError as exc:
         return {"error": {"unit": unit, "type": "UnsupportedValue", "message": f"it returned {exc}", "where": ""}}
     except BaseException as exc:  # SystemExit and KeyboardInterrupt are the student's too
         return {"error": describe_exception(exc, unit, root)}
+
+
+def _dereference(value, kept):
+    if isinstance(value, dict) and "__ref__" in value:
+        found = kept[value["__ref__"]]
+        return found[value["index"]] if value.get("index") is not None else found
+    return value
 
 
 def describe_exception(exc, unit, root):
@@ -220,7 +253,7 @@ def import_module(dotted, root="."):
             continue
         try:
             importlib.import_module(package)
-        except Exception:
+        except (Exception, SystemExit):  # a sys.exit() in one file must not cost another's cases
             sys.modules.pop(package, None)
             sys.modules[package] = _bare_package(package, os.path.join(root, *parts[:i]))
     return importlib.import_module(dotted)
@@ -236,7 +269,7 @@ def _bare_package(name, path):
             if entry.endswith(".py") and entry != "__init__.py":
                 try:
                     module = importlib.import_module(f"{name}.{entry[:-3]}")
-                except Exception as exc:
+                except (Exception, SystemExit) as exc:
                     broken = broken or exc
                     continue
                 if hasattr(module, attr):

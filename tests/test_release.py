@@ -94,9 +94,9 @@ def test_the_student_bundle_holds_nothing_hidden_and_no_answer(bundle, repo):
     archive = zipfile.ZipFile(bundle)
     names = archive.namelist()
     assert not [n for n in names if "hidden" in n or "solutions" in n or n.endswith(("release.py", "grade.py"))]
-    answers = release.answer_lines(open(os.path.join(repo, "solutions", ASSIGNMENT, KNN_FILE)).read())
-    text = archive.read(f"{ASSIGNMENT}/{KNN_FILE}").decode()
-    assert answers and not [line for line in answers if line in text]
+    solution = open(os.path.join(repo, "solutions", ASSIGNMENT, KNN_FILE)).read()
+    assert release.answer_lines(solution)
+    assert release.leaked_lines(solution, archive.read(f"{ASSIGNMENT}/{KNN_FILE}").decode()) == []
 
 
 def test_check_runs_from_the_unpacked_bundle_alone(bundle, tmp_path):

@@ -1,0 +1,184 @@
+"""`python -m grader collect ASSIGNMENT_DIR`: the zip a student hands in.
+
+It holds exactly what grading reads, chosen by the very rule grading uses to
+copy a submission (`submissions.private_copy`: the `.py` and `.ipynb` files,
+no caches, checkpoints, data sets or saved models), so what a student hands
+in is what gets graded, and a zip stays small.
+
+It refuses, writing nothing, when grading could not go well and the student
+can still fix it: a file the assignment needs is missing, a notebook is not
+a valid notebook file, or a notebook looks unsaved.  The last is a
+heuristic: Jupyter's checkpoint of the notebook (`.ipynb_checkpoints/
+<name>-checkpoint.ipynb`) is newer than the notebook and differs from it.
+Edits that live only in the browser leave no trace on disk, so nothing here
+can see them; hence the reminder to save.
+
+Runs from the student bundle: it imports nothing that holds answers.
+"""
+import io
+import json
+import os
+import tempfile
+import warnings
+import zipfile
+
+from grader.submissions import private_copy
+from grader.suite import UnknownAssignment, load_cases
+
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)   # fixed, so that the same files give the same zip
+CHECKPOINT_SLACK = 1.0             # seconds: file systems store coarse times
+
+
+def run(assignment_dir, out_zip=None, assignment=None):
+    """Write `<assignment>_submission.zip` (default: beside the folder); return the exit code."""
+    folder = os.path.abspath(assignment_dir)
+    assignment = assignment or os.path.basename(folder)
+    out_zip = out_zip or os.path.join(os.path.dirname(folder), f"{assignment}_submission.zip")
+    if not os.path.isdir(folder):
+        print(f"Not collected: {assignment_dir} is not a folder. Give the path of your assignment folder, "
+              "e.g. assignments/assignment1.")
+        return 1
+    try:
+        cases = load_cases(assignment, hidden=False)
+    except UnknownAssignment as exc:
+        print(exc)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="grader-collect-") as copy:
+        private_copy(folder, copy)
+        entries = read_tree(copy)
+    problems = missing(folder, needed_files(cases), entries)
+    notebooks = [name for name in sorted(entries) if name.endswith(".ipynb")]
+    problems += [problem for problem in (notebook_problem(folder, name) for name in notebooks) if problem]
+    if problems:
+        print(f"Not collected: fix {'this' if len(problems) == 1 else 'these'} first, then run the same "
+              "command again.")
+        print("\n".join(f"  - {problem}" for problem in problems))
+        if os.path.exists(out_zip):
+            print(f"An older {out_zip} is still there: it does not hold your latest work, do not hand it in.")
+        return 1
+    write_zip(out_zip, entries)
+    print(f"Collected {len(entries)} files of {assignment} into {out_zip}:")
+    width = max(len(name) for name in entries)
+    for name in sorted(entries):
+        print(f"  {name:<{width}}  {_size(len(entries[name]))}")
+    print(f"Zip size: {_size(os.path.getsize(out_zip))}. Hand in {os.path.basename(out_zip)} as your "
+          "instructor says.")
+    return 0
+
+
+def needed_files(cases):
+    """The files the public cases' targets live in: `pkg.mod:Name` is
+    `pkg/mod.py` (or `pkg/mod/__init__.py`), `name.ipynb:function` the notebook."""
+    needed = set()
+    for case in cases:
+        where = case.target.split(":")[0]
+        if where.endswith(".ipynb"):
+            needed.add((where,))
+        else:
+            stem = where.replace(".", "/")
+            needed.add((f"{stem}.py", f"{stem}/__init__.py"))
+    return sorted(needed)
+
+
+def missing(folder, needed, entries):
+    """Why each needed file is not among `entries` (the files to be zipped)."""
+    problems = []
+    for choices in needed:
+        if any(name in entries for name in choices):
+            continue
+        name = choices[0]
+        if os.path.exists(os.path.join(folder, name)):
+            problems.append(f"{name} cannot be collected: it is larger than grading accepts, or a link. If it is "
+                            "a notebook, clear its outputs (Kernel > Restart Kernel and Clear All Outputs), save "
+                            "it, and collect again.")
+        else:
+            problems.append(f"{name} is missing: the assignment needs it. Put it back (from the assignment "
+                            "you were given if need be) with your work in it.")
+    return problems
+
+
+def notebook_problem(folder, name):
+    """Why the notebook `name` (relative to `folder`) cannot be handed in, or None."""
+    path = os.path.join(folder, name)
+    with open(path, "rb") as f:
+        data = f.read()
+    checkpoint = os.path.join(folder, _checkpoint(name))
+    reopen = "Open it in Jupyter: if it opens, save it (Ctrl-S) and collect again" + (
+        f"; if it does not, Jupyter's last checkpoint of it is {_checkpoint(name)}." if os.path.isfile(checkpoint)
+        else ".")
+    try:
+        notebook = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return f"{name} is not a valid notebook file: it is not UTF-8 text. {reopen}"
+    except json.JSONDecodeError as exc:
+        return (f"{name} is not a valid notebook file: its JSON breaks at line {exc.lineno}, "
+                f"column {exc.colno} ({exc.msg}). {reopen}")
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        return f"{name} is not a valid notebook file: it is JSON but has no list of cells. {reopen}"
+    if notebook.get("nbformat") != 4:
+        return (f"{name} is not a valid notebook file: it says it is in notebook format "
+                f"{notebook.get('nbformat')!r}, and grading reads format 4 (what Jupyter writes). {reopen}")
+    schema_error = _schema_error(notebook)
+    if schema_error:
+        return f"{name} is not a valid notebook file ({schema_error}). {reopen}"
+    if os.path.isfile(checkpoint) and os.path.getmtime(checkpoint) > os.path.getmtime(path) + CHECKPOINT_SLACK:
+        with open(checkpoint, "rb") as f:
+            if f.read() != data:
+                return (f"{name} looks unsaved: Jupyter's checkpoint of it ({_checkpoint(name)}) is newer than "
+                        "the notebook itself. Save your notebook (Ctrl-S) before collecting.")
+    return None
+
+
+def _schema_error(notebook):
+    """nbformat's own verdict on the notebook, where nbformat is installed
+    (the student bundle needs only numpy, so it may not be)."""
+    try:
+        import nbformat
+    except ImportError:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(nbformat.from_dict(notebook))
+    except Exception as exc:  # ValidationError, or a notebook too odd for the validator
+        return str(getattr(exc, "message", exc)).splitlines()[0][:200]
+    return None
+
+
+def _checkpoint(name):
+    folder, base = os.path.split(name)
+    return os.path.join(folder, ".ipynb_checkpoints", f"{base[:-len('.ipynb')]}-checkpoint.ipynb")
+
+
+def read_tree(folder):
+    """{relative path with '/': bytes} of every file under `folder`."""
+    files = {}
+    for current, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(current, name)
+            with open(path, "rb") as f:
+                files[os.path.relpath(path, folder).replace(os.sep, "/")] = f.read()
+    return files
+
+
+def write_zip(zip_path, entries, executables=()):
+    """Write {name: bytes} as a zip, names sorted and times fixed, so that the
+    same files give the same bytes; `executables` get mode 755.  Written
+    beside `zip_path` and renamed, so a failure never leaves half a zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.create_system = 3   # Unix, so that unzip applies the modes below
+            info.external_attr = (0o100755 if name in executables else 0o100644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, entries[name])
+    os.makedirs(os.path.dirname(os.path.abspath(zip_path)), exist_ok=True)
+    partial = f"{zip_path}.part"
+    with open(partial, "wb") as f:
+        f.write(buffer.getvalue())
+    os.replace(partial, zip_path)
+
+
+def _size(count):
+    return f"{count / 1024:.1f} KiB" if count < 2**20 else f"{count / 2**20:.1f} MiB"

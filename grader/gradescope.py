@@ -1,0 +1,214 @@
+"""Grading on Gradescope: the autograder zip, and what runs inside it (trusted side).
+
+Gradescope builds a Docker image from a zip holding `setup.sh` (run once, as
+root, when the image is built) and `run_autograder` (run once per
+submission).  The zip is unpacked into /autograder/source, the student's
+upload lands in /autograder/submission, and whatever /autograder/results/
+results.json says is what the student sees; the run's stdout is shown to
+instructors only.
+
+`bundle` writes that zip: the grader package with the hidden suite of one
+assignment and its reference solution (the autograder is the instructor's
+private copy, so the references may travel in it), and nothing else.
+`run` is `python -m grader gradescope`: it grades the one submission exactly
+as `python -m grader grade` grades each of a class (the same jobs, the same
+reference outputs, the same `grade.score_one`), and always exits 0 once it
+has written results.json, because Gradescope shows a student nothing from an
+autograder that failed.  Only a fault of the grader itself (a broken
+reference, say) exits non-zero, so that it is not mistaken for a score of 0.
+
+Inside Gradescope's container the kernel usually refuses user namespaces:
+workers then run with resource limits only, and both the student's output
+and the instructor's stdout say so.
+"""
+import ast
+import os
+import re
+import tempfile
+import time
+
+from grader import report
+from grader.collect import write_zip
+from grader.grade import build_context, score_one
+from grader.runner import ForkServer
+from grader.scoring import DEFAULT_SEED
+from grader.submissions import SubmissionError, find_root, private_copy
+from grader.suite import load_cases
+
+SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GRADER_DIR = os.path.join(SOURCE_ROOT, "grader")
+VENV = "/autograder/venv"
+# What the grader itself imports to grade (numpy in the worker, protocol and
+# suites; tqdm in grade.py).  Packages the reference solution imports are
+# added per assignment, so that the reference runs in the container.
+GRADER_REQUIREMENTS = ("numpy", "tqdm")
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder's image.
+# A virtual environment keeps pip away from the system's Python (which recent
+# Ubuntu images refuse to let pip change).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends python3 python3-venv python3-pip
+python3 -m venv {venv}
+{venv}/bin/pip install --no-cache-dir --upgrade pip
+{venv}/bin/pip install --no-cache-dir {requirements}
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this once per submission: the student's files are in
+# /autograder/submission, and /autograder/results/results.json is what they see.
+cd /autograder/source
+exec {venv}/bin/python -m grader gradescope --assignment {assignment}
+"""
+
+
+# ----------------------------------------------------------- in the container
+def run(assignment, submission_dir="/autograder/submission", results_path="/autograder/results/results.json",
+        solutions_root=None, seed=None):
+    """Grade the submission in `submission_dir`; write Gradescope's results.json."""
+    seed = DEFAULT_SEED if seed is None else seed
+    solutions_root = solutions_root or os.path.join(SOURCE_ROOT, "solutions")
+    cases = load_cases(assignment, hidden=True)
+    start = time.monotonic()
+    with ForkServer("auto") as server:
+        context = build_context(server, assignment, cases, seed, solutions_root=solutions_root)
+        with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as scratch:
+            scored = score_one(context, server, ("submission", uploaded(submission_dir)), scratch)
+        sandbox = server.sandbox
+    seconds = time.monotonic() - start
+    note = student_summary(scored.results, scored.state, sandbox)
+    os.makedirs(os.path.dirname(os.path.abspath(results_path)), exist_ok=True)
+    report.write_json(results_path, report.gradescope_results(scored.results, seconds, note=note))
+    print(note)
+    print(f"Sandbox: {sandbox}")
+    print(f"Wrote {results_path} in {seconds:.1f} s.")
+    return 0
+
+
+def uploaded(submission_dir):
+    """What to grade in Gradescope's submission folder: the folder itself, or,
+    when it holds no assignment files but a single zip, that zip (a student
+    who uploaded the zip `python -m grader collect` wrote, unextracted)."""
+    if not os.path.isdir(submission_dir):
+        return submission_dir      # `prepare` says it does not exist, and every case scores 0
+    try:
+        find_root(submission_dir)
+        return submission_dir
+    except SubmissionError:
+        zips = [name for name in sorted(os.listdir(submission_dir)) if name.lower().endswith(".zip")]
+        return os.path.join(submission_dir, zips[0]) if len(zips) == 1 else submission_dir
+
+
+def student_summary(results, state, sandbox):
+    """The top of what the student sees: the score, what went wrong where, the sandbox."""
+    score, total = sum(r.score for r in results), sum(r.max_score for r in results)
+    passed = sum(r.passed for r in results)
+    lines = [f"Score: {score:g} / {total:g} ({passed} of {len(results)} cases passed)."]
+    if state == "unopenable":
+        lines.append(results[0].message if results else "Your submission could not be opened.")
+    elif passed < len(results):
+        counts = {status: sum(r.status == status for r in results) for status in
+                  ("failed", "error", "timeout", "crashed", "skipped")}
+        lines.append("Not passed: " + ", ".join(f"{n} {status}" for status, n in counts.items() if n) +
+                     ". Each case below says what went wrong and where to look.")
+    if sandbox.startswith("NO SANDBOX"):
+        lines.append(f"Warning: the grader ran without its sandbox ({sandbox[len('NO SANDBOX: '):]}); "
+                     "your code ran with time and memory limits only.")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------- the zip itself
+def bundle(assignment, zip_path, repo_root):
+    """Write Gradescope's autograder zip for `assignment` (deterministic: the
+    same sources give the same bytes)."""
+    solution_dir = os.path.join(repo_root, "solutions", assignment)
+    if not os.path.isdir(solution_dir):
+        raise FileNotFoundError(f"no reference solution at {solution_dir}")
+    entries = {"setup.sh": SETUP_SH.format(venv=VENV, requirements=" ".join(
+                   f"'{line}'" for line in requirements(repo_root, solution_dir))).encode(),
+               "run_autograder": RUN_AUTOGRADER.format(venv=VENV, assignment=assignment).encode()}
+    entries.update(grader_files(repo_root, assignment))
+    with tempfile.TemporaryDirectory(prefix="grader-bundle-") as copy:
+        # The files grading reads of a submission are the files it reads of the
+        # reference: the same copy rule, so saved models and data stay out.
+        private_copy(solution_dir, copy)
+        entries.update(tree(copy, f"solutions/{assignment}"))
+    write_zip(zip_path, entries, executables={"setup.sh", "run_autograder"})
+
+
+def grader_files(repo_root, assignment):
+    """{zip name: bytes}: the grader's modules and the suites of `assignment` only."""
+    grader_dir = os.path.join(repo_root, "grader")
+    names = [n for n in os.listdir(grader_dir) if n.endswith(".py")]
+    names += [f"suites/{n}" for n in ("__init__.py", f"{assignment}.py", f"{assignment}_hidden.py")
+              if os.path.isfile(os.path.join(grader_dir, "suites", n))]
+    files = {}
+    for name in names:
+        with open(os.path.join(grader_dir, name), "rb") as f:
+            files[f"grader/{name}"] = f.read()
+    return files
+
+
+def tree(folder, prefix):
+    """{prefix/relative path: bytes} of every file under `folder`."""
+    files = {}
+    for current, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(current, name)
+            with open(path, "rb") as f:
+                files[f"{prefix}/{os.path.relpath(path, folder).replace(os.sep, '/')}"] = f.read()
+    return files
+
+
+def requirements(repo_root, solution_dir):
+    """pip requirements for the container: the grader's own, and the
+    third-party packages the reference solution imports, with the version
+    ranges of requirements.txt (bare names where it does not list them)."""
+    pinned = {}
+    with open(os.path.join(repo_root, "requirements.txt")) as f:
+        for line in f:
+            line = line.split("#")[0].strip()
+            match = re.match(r"[A-Za-z0-9_.\-]+", line)
+            if match:
+                pinned[_normal(match.group(0))] = line
+    wanted = {_normal(name) for name in GRADER_REQUIREMENTS}
+    wanted |= {name for name in imported_packages(solution_dir) if name in pinned}
+    return [pinned.get(name, name) for name in sorted(wanted)]
+
+
+def imported_packages(folder):
+    """Top-level names of every module imported by the .py files under `folder`."""
+    names = set()
+    for current, _, files in os.walk(folder):
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            with open(os.path.join(current, name), encoding="utf-8") as f:
+                try:
+                    module = ast.parse(f.read())
+                except SyntaxError:
+                    continue
+            for node in ast.walk(module):
+                if isinstance(node, ast.Import):
+                    names |= {_normal(alias.name.split(".")[0]) for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names.add(_normal(node.module.split(".")[0]))
+    return names
+
+
+def _normal(name):
+    return name.lower().replace("-", "_")
+
+
+def run_bundle(assignment, zip_path, repo_root):
+    """`python -m grader gradescope-bundle`: write the zip and say what is in it."""
+    bundle(assignment, zip_path, repo_root)
+    size = os.path.getsize(zip_path)
+    print(f"Wrote {zip_path} ({size / 1024:.0f} KiB): setup.sh, run_autograder, grader/ with the hidden suite "
+          f"of {assignment}, and solutions/{assignment}/.\n"
+          "It holds the reference solution: upload it to Gradescope as the assignment's autograder, "
+          "and never hand it to students.")
+    return 0
+
