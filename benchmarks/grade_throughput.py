@@ -577,9 +577,9 @@ def main():
     print(f"time scale {args.time_scale:g}: every case's time limit x {args.time_scale:g} (10 s -> "
           f"{10 * args.time_scale:g} s); nbgrader: c.Execute.timeout = {max(1, round(10 * args.time_scale))} s "
           "per cell")
+    started = time.perf_counter()
     scratch = tempfile.mkdtemp(prefix="grade-throughput-")
     try:
-        started = time.perf_counter()
         students = make_class(scratch, args.submissions)
         quarter = sample(students, max(1, args.submissions // 4))
         print(f"class: {len(students)} x {ASSIGNMENT}: {describe(students)}")
@@ -658,11 +658,11 @@ def main():
               "  with SIGCHLD ignored and never count there; nbgrader: its largest kernel);\n"
               "  tree peak = VmRSS summed over the whole process tree, sampled every 0.1 s (pages shared after a\n"
               "  fork count once per process); procs = most processes of the tree seen at once.")
-        print(f"total benchmark time {time.perf_counter() - started:.0f} s"
-              + (f"; kept {scratch}" if args.keep else ""))
     finally:
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
+    print(f"total benchmark time {time.perf_counter() - started:.0f} s, the temporary folder's creation and removal "
+          "included" + (f"; kept {scratch}" if args.keep else ""))
 
 
 if __name__ == "__main__":

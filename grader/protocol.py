@@ -1,21 +1,24 @@
 """The only language the trusted grader and a student worker share.
 
 A message is a JSON-able structure whose leaves may be numpy arrays.  On the
-wire it is one ``.npz`` archive: every array under its own key, and the JSON
-skeleton (with ``{"__array__": key}`` where an array was) as a uint8 array
-named ``__json__``.  Archives are always read with ``allow_pickle=False``, so
-a message can carry data but never code.  Frames are length-prefixed.
+wire it is a JSON head -- the skeleton of the message, with
+``{"__array__": key}`` where an array was, and each array's dtype and shape --
+followed by the arrays' raw bytes.  Only numeric and boolean dtypes are
+accepted, so a message can carry data but never code (no pickle, no object
+arrays), and reading it costs a JSON parse and a memory copy.  Frames are
+length-prefixed.  The same array object used twice is sent once, and every
+place that uses it gets a fresh copy on arrival.
 
 This module is imported by the worker, so it must stay small and import
 nothing from the rest of the grader.
 """
-import io
 import json
 import struct
 
 import numpy as np
 
 HEADER = struct.Struct(">Q")
+HEAD = struct.Struct(">I")  # the length of a payload's JSON head
 MAX_MESSAGE_BYTES = 256 * 2**20  # a result bigger than this is refused, not read
 
 
@@ -41,6 +44,9 @@ def to_plain(value, arrays):
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
             raise ProtocolError(f"an array of dtype {value.dtype} (only numbers and booleans are carried)")
+        for key, known in arrays.items():
+            if known is value:  # the same inputs in several calls travel once
+                return {"__array__": key}
         key = f"a{len(arrays)}"
         arrays[key] = np.asarray(value)  # a plain ndarray, whatever subclass came in
         return {"__array__": key}
@@ -61,7 +67,7 @@ def plain_copy(value):
     """
     arrays = {}
     skeleton = to_plain(value, arrays)
-    return from_plain(skeleton, {key: np.array(array) for key, array in arrays.items()})
+    return from_plain(skeleton, arrays)
 
 
 def from_plain(value, arrays):
@@ -70,7 +76,7 @@ def from_plain(value, arrays):
         return [from_plain(v, arrays) for v in value]
     if isinstance(value, dict):
         if set(value) == {"__array__"}:
-            return arrays[value["__array__"]]
+            return np.array(arrays[value["__array__"]])  # a fresh, writable copy for each use
         if set(value) == {"__tuple__"}:
             return tuple(from_plain(v, arrays) for v in value["__tuple__"])
         if set(value) == {"__dict__"}:
@@ -88,22 +94,31 @@ def _hashable(key):
 def encode(message):
     arrays = {}
     skeleton = to_plain(message, arrays)
-    arrays["__json__"] = np.frombuffer(json.dumps(skeleton).encode(), dtype=np.uint8)
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    return buffer.getvalue()
+    contiguous = {key: np.ascontiguousarray(array) for key, array in arrays.items()}
+    specs = [[key, array.dtype.str, list(array.shape)] for key, array in contiguous.items()]
+    head = json.dumps({"message": skeleton, "arrays": specs}).encode()
+    return b"".join([HEAD.pack(len(head)), head, *(array.tobytes() for array in contiguous.values())])
 
 
 def decode(payload):
     try:
-        with np.load(io.BytesIO(payload), allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in archive.files}
-        skeleton = json.loads(arrays.pop("__json__").tobytes().decode())
+        (size,) = HEAD.unpack_from(payload)
+        head = json.loads(payload[HEAD.size:HEAD.size + size])
+        offset, arrays = HEAD.size + size, {}
+        for key, dtype, shape in head["arrays"]:
+            dtype = np.dtype(str(dtype))
+            if dtype.kind not in "biuf" or not all(isinstance(n, int) and n >= 0 for n in shape):
+                raise ProtocolError(f"an array of dtype {dtype} and shape {shape}")
+            count = int(np.prod(shape, dtype=np.int64))
+            arrays[key] = np.frombuffer(payload, dtype, count, offset).reshape(shape)
+            offset += count * dtype.itemsize
+        if offset != len(payload):
+            raise ProtocolError("a message whose length does not match its head")
+        return from_plain(head["message"], arrays)
     except ProtocolError:
         raise
     except Exception as exc:  # any corruption is the sender's fault, never ours
         raise ProtocolError(f"unreadable message ({type(exc).__name__}: {exc})") from None
-    return from_plain(skeleton, arrays)
 
 
 def call_units(target, calls):

@@ -175,8 +175,10 @@ def run_request(request, root, enter=lambda unit: None):
     kept, outputs, instance, unit = {}, {}, None, None
     try:
         for call, steps in zip(calls, protocol.call_units(target, calls)):
-            for unit in steps:
-                enter(unit)
+            for step in steps:
+                if step != unit:  # say so only when the unit changes: cheap for many calls of one function
+                    unit = step
+                    enter(unit)
             method = call.get("method")
             args = [_dereference(a, kept) for a in call.get("args", [])]
             kwargs = {k: _dereference(v, kept) for k, v in call.get("kwargs", {}).items()}

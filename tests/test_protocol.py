@@ -1,5 +1,6 @@
 """The wire format between grader and worker carries data, never code."""
 import io
+import json
 import struct
 
 import numpy as np
@@ -21,11 +22,33 @@ def test_values_that_are_not_plain_data_are_refused(value):
         protocol.encode({"out": value})
 
 
-def test_a_pickled_payload_is_never_unpickled():
+def test_an_npz_or_pickle_payload_is_refused():
     buffer = io.BytesIO()
-    np.savez(buffer, __json__=np.frombuffer(b'{"__array__": "a0"}', np.uint8), a0=np.array([{"x": 1}], dtype=object))
+    np.savez(buffer, a0=np.array([{"x": 1}], dtype=object))
     with pytest.raises(protocol.ProtocolError, match="unreadable message"):
         protocol.decode(buffer.getvalue())
+
+
+@pytest.mark.parametrize("dtype", ["|O", "|V8", "<M8[s]", "<U3"])
+def test_an_array_of_a_non_numeric_dtype_is_refused(dtype):
+    head = json.dumps({"message": {"__array__": "a0"}, "arrays": [["a0", dtype, [1]]]}).encode()
+    with pytest.raises(protocol.ProtocolError):
+        protocol.decode(protocol.HEAD.pack(len(head)) + head + b"\0" * 16)
+
+
+def test_a_head_that_promises_more_bytes_than_sent_is_refused():
+    payload = protocol.encode({"out": np.zeros(4)})
+    with pytest.raises(protocol.ProtocolError):
+        protocol.decode(payload[:-8])
+
+
+def test_the_same_array_used_twice_travels_once_and_arrives_as_two_copies():
+    x = np.arange(1000.0)
+    payload = protocol.encode({"first": x, "second": x})
+    assert len(payload) < 1000 * 8 * 2
+    decoded = protocol.decode(payload)
+    decoded["first"][0] = -1.0
+    assert decoded["second"][0] == 0.0
 
 
 class FakeSocket:
