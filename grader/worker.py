@@ -100,10 +100,8 @@ def _start_worker(conn, request, readable):
     if hello is not None:
         protocol.send(conn, {"hello": hello})
     limits = dict(request["limits"])
-    if os.getuid() == sandbox.NOBODY and "RLIMIT_NPROC" in limits:
-        pass  # counted per user: only meaningful for the user that runs nothing but workers
-    else:
-        limits.pop("RLIMIT_NPROC", None)
+    if os.getuid() != sandbox.NOBODY:
+        limits.pop("RLIMIT_NPROC", None)  # counted per user: safe only for one that runs nothing but workers
     for name, value in limits.items():
         if value is not None:
             limit = getattr(resource, name)
