@@ -81,35 +81,12 @@ finally:
 # the reference outputs: a notebook function as our worker takes it (the
 # `def` and the notebook's import lines it uses, nothing else).
 NOTEBOOK_FUNCTION = '''\
-def notebook_function(path, name, _cache={}):
-    """Function `name` from notebook `path`: its def and the imports it uses, nothing else."""
-    import ast, json
-    if (path, name) not in _cache:
-        with open(path, encoding="utf-8") as f:
-            cells = [c for c in json.load(f)["cells"] if c.get("cell_type") == "code"]
-        imports, definition = [], None
-        for cell in cells:
-            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-            lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\\n")]
-            try:
-                tree = ast.parse("\\n".join(lines))
-            except SyntaxError:
-                if "def " + name in source:
-                    raise
-                continue
-            for node in tree.body:
-                if isinstance(node, (ast.Import, ast.ImportFrom)):
-                    imports.append(node)
-                elif isinstance(node, ast.FunctionDef) and node.name == name:
-                    definition = node
-        if definition is None:
-            raise NameError(f"no code cell of {path} defines {name}()")
-        used = {n.id for n in ast.walk(definition) if isinstance(n, ast.Name)}
-        needed = [i for i in imports if any((a.asname or a.name.split(".")[0]) in used for a in i.names)]
-        namespace = {"__name__": "__notebook__"}
-        exec(compile(ast.Module(needed + [definition], []), path, "exec"), namespace)
-        _cache[path, name] = namespace[name]
-    return _cache[path, name]
+def notebook_function(path, name):
+    """Function `name` from notebook `path`, taken exactly as our worker takes it."""
+    if GRADER_HOME not in sys.path:
+        sys.path.append(GRADER_HOME)
+    from grader.worker import function_from_notebook
+    return function_from_notebook(path, name)
 '''
 
 HELPERS = '''\
@@ -423,7 +400,7 @@ def build_test_notebook(folder):
     from grader.protocol import plain_copy
     solution = os.path.join(REPO, "solutions", ASSIGNMENT)
     sys.path.insert(0, solution)           # the reference's cs231n, for the expected outputs
-    helpers = {}
+    helpers = {"sys": sys, "GRADER_HOME": REPO}
     exec(NOTEBOOK_FUNCTION, helpers)
     arrays, cells, points, properties, skipped = {}, [], 0, 0, []
     for case in load_cases(ASSIGNMENT, hidden=True):

@@ -105,10 +105,11 @@ class ForkServer:
             self.close()
             raise RuntimeError(f"a sandbox was required but {self.sandbox}")
 
-    def spawn(self, root, limits, isolated=None):
-        """Fork a worker for the submission copy at `root`; return a `Worker`."""
+    def spawn(self, root, limits, isolated=None, avoid=()):
+        """Fork a worker for the submission copy at `root`; return a `Worker`.
+        `avoid`: functions the worker must refuse to enter (they hung before)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        request = json.dumps({"root": os.path.abspath(root), "limits": limits,
+        request = json.dumps({"root": os.path.abspath(root), "limits": limits, "avoid": sorted(avoid),
                               "sandbox": self.isolated if isolated is None else isolated}).encode()
         with self._lock:
             socket.send_fds(self._control, [request], [theirs.fileno()])
@@ -173,14 +174,15 @@ class Worker:
                 elif "outputs" in message and isinstance(message["outputs"], dict):
                     return Outcome("ok", outputs=message["outputs"], seconds=time.monotonic() - start)
                 elif "error" in message and isinstance(message["error"], dict):
-                    error = {k: str(message["error"].get(k, "")) for k in ("unit", "type", "message", "where")}
+                    error = {k: str(message["error"].get(k, "")) for k in ("unit", "type", "message", "where",
+                                                                           "function")}
                     return Outcome("error", error=error, seconds=time.monotonic() - start)
                 else:
                     raise protocol.ProtocolError("a message the grader does not know")
         except socket.timeout:
-            where = self._where_stopped()
+            where, function = self._where_stopped()
             self.kill()
-            return Outcome("timeout", error={"unit": unit, "type": "Timeout", "where": where,
+            return Outcome("timeout", error={"unit": unit, "type": "Timeout", "where": where, "function": function,
                                              "message": f"did not finish within {timeout:g} s"}, seconds=timeout)
         except (EOFError, OSError, protocol.ProtocolError) as exc:
             self.kill()
@@ -191,7 +193,8 @@ class Worker:
 
     def _where_stopped(self, grace=0.5):
         """Ask the worker where the student's code is (SIGUSR1 raises in it and
-        the worker reports the traceback); "" if it does not answer in time."""
+        the worker reports the traceback): (file and line, function), or
+        ("", "") if it does not answer in time."""
         try:
             os.kill(self.runner_pid, signal.SIGUSR1)
             deadline = time.monotonic() + grace
@@ -199,10 +202,10 @@ class Worker:
                 self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 message = protocol.recv(self.sock)
                 if isinstance(message, dict) and isinstance(message.get("error"), dict):
-                    return str(message["error"].get("where", ""))
+                    return str(message["error"].get("where", "")), str(message["error"].get("function", ""))
         except (OSError, EOFError, protocol.ProtocolError):
             pass
-        return ""
+        return "", ""
 
     def kill(self):
         for kill, target in ((os.kill, self.runner_pid), (os.killpg, self.pid), (os.kill, self.pid)):
@@ -228,18 +231,23 @@ def run_cases(server, root, jobs, limits=Limits()):
                 continue
             if worker is None:
                 try:
-                    worker = server.spawn(root, limits.rlimits(budget))
+                    worker = server.spawn(root, limits.rlimits(budget), avoid=fatal)
                 except WorkerStartError as exc:
                     outcomes[name] = Outcome("died", error={"unit": job.units[0], "type": "WorkerDied",
                                                             "message": f"the grader could not start a worker: {exc}"})
                     continue
             outcome = outcomes[name] = worker.run(job)
+            if outcome.status == "error" and outcome.error["type"] == "NotRun" and outcome.error["message"] in fatal:
+                function = outcome.error["message"]
+                outcomes[name] = Outcome("skipped", error={"unit": outcome.error["unit"], **fatal[function]})
             if outcome.status in ("timeout", "died"):
                 worker = None
-                fatal[outcome.error["unit"]] = {
-                    "type": "NotRun",
-                    "message": f"not run: {outcome.error['unit']} already failed in case {name} "
-                               f"({outcome.error['message']})"}
+                failed = {"type": "NotRun",
+                          "message": f"not run: {outcome.error['unit']} already failed in case {name} "
+                                     f"({outcome.error['message']})"}
+                # Skip later cases that call the unit, or reach the function it was stopped in.
+                for blame in {outcome.error["unit"], outcome.error.get("function")} - {None, ""}:
+                    fatal[blame] = failed
             budget -= outcome.seconds
     finally:
         if worker is not None:

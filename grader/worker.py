@@ -39,6 +39,25 @@ from grader import protocol, sandbox
 PAST_BUILTINS = {"xrange": range, "basestring": str, "unicode": str, "long": int, "raw_input": input}
 
 
+class NotRun(BaseException):
+    """Raised on entering a function that hung or crashed in an earlier case."""
+
+
+def avoid(functions, root):
+    """Refuse to enter the student's `functions` (qualified names) from now on:
+    a case that reaches one of them, even through another function, ends at
+    once instead of costing a second time limit."""
+    if not functions:
+        return
+    functions, root = set(functions), os.path.abspath(root)
+
+    def on_call(frame, event, arg):
+        if event == "call" and getattr(frame.f_code, "co_qualname", frame.f_code.co_name) in functions \
+                and os.path.abspath(frame.f_code.co_filename).startswith(root + os.sep):
+            raise NotRun(getattr(frame.f_code, "co_qualname", frame.f_code.co_name))
+    sys.setprofile(on_call)
+
+
 class TimeLimitReached(BaseException):
     """Raised in the student's code when the grader says its time is up, so
     that the traceback tells the student where their code was stopped."""
@@ -116,6 +135,7 @@ def _start_worker(conn, request, readable):
         if name != "grader.protocol":
             del sys.modules[name]
     _install_past_builtins()
+    avoid(request.get("avoid"), root)
     return root
 
 
@@ -211,18 +231,23 @@ def _dereference(value, kept):
 def describe_exception(exc, unit, root):
     """A short, student-facing account: exception type, message, and the last
     line of the student's own code the traceback passed through."""
-    where = ""
+    where, function = "", ""
     root = os.path.abspath(root)
-    for frame in traceback.extract_tb(exc.__traceback__):
-        filename = os.path.abspath(frame.filename) if not frame.filename.startswith("<") else frame.filename
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        code = frame.f_code
+        filename = os.path.abspath(code.co_filename) if not code.co_filename.startswith("<") else code.co_filename
         if filename.startswith(root + os.sep):
-            where = f"{os.path.relpath(filename, root)}, line {frame.lineno}"
+            where = f"{os.path.relpath(filename, root)}, line {lineno}"
         elif filename.startswith("<notebook "):
-            where = f"{filename[10:-1]}, line {frame.lineno}"
+            where = f"{filename[10:-1]}, line {lineno}"
+        else:
+            continue
+        function = getattr(code, "co_qualname", code.co_name)
     if isinstance(exc, SyntaxError) and exc.filename:
         where = f"{os.path.relpath(os.path.abspath(exc.filename), root)}, line {exc.lineno}"
     message = str(exc) if not isinstance(exc, SyntaxError) else (exc.msg or "invalid syntax")
-    return {"unit": unit, "type": type(exc).__name__, "message": message[:500], "where": where}
+    return {"unit": unit, "type": type(exc).__name__, "message": message[:500], "where": where,
+            "function": function}
 
 
 # ------------------------------------------------------------------ resolving

@@ -52,10 +52,12 @@ def test_an_infinite_loop_costs_only_the_cases_that_run_it(grade, complete):
     assert failing(results) == BROKEN[ASSIGNMENT]["infinite_loop"].breaks
 
 
-def test_an_infinite_loop_costs_one_time_limit_per_calling_function(grade, complete):
+def test_an_infinite_loop_costs_one_time_limit_even_for_cases_that_reach_it_indirectly(grade, complete):
+    """predict() calls the looping compute_distances_one_loop: it is skipped, not timed out again."""
     apply(BROKEN[ASSIGNMENT]["infinite_loop"], complete)
-    statuses = sorted(r.status for r in grade(complete, time_scale=0.1).values() if not r.passed)
-    assert statuses == ["skipped", "skipped", "timeout", "timeout"]
+    results = grade(complete, time_scale=0.1)
+    assert sorted(r.status for r in results.values() if not r.passed) == ["skipped", "skipped", "skipped", "timeout"]
+    assert "compute_distances_one_loop already failed" in results["predict_dispatches_num_loops"].message
 
 
 def test_a_timeout_says_where_the_code_was_stopped(grade, complete):
