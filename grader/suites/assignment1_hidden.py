@@ -82,7 +82,7 @@ def distance_cases():
 
 # ------------------------------------------------------- linear classifiers
 LINEAR_SHAPES = [("random", 9, 6, 4, 0.3), ("single_example", 1, 5, 3, 0.2), ("zero_reg", 12, 7, 5, 0.0),
-                 ("realistic_size", 200, 3073, 10, 2.5e4 / 1e5)]
+                 ("realistic_size", 50, 3073, 10, 0.25)]
 
 
 def linear_loss(target, num_train, dim, num_classes, reg, large_scores=False):
