@@ -30,7 +30,7 @@ import sys
 import traceback
 import types
 
-import numpy as np
+import numpy  # noqa: F401 -- loaded once here, so that every forked worker starts with it
 
 from grader import protocol, sandbox
 

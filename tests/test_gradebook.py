@@ -1,5 +1,4 @@
 """The gradebook: resumable, never double-counted, and in step with what was graded."""
-import os
 import shutil
 import signal
 import sqlite3

@@ -1,6 +1,5 @@
 """Grading assignment 1: full marks, zero, and exactly the points a bug costs."""
 import os
-import shutil
 
 import pytest
 
