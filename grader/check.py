@@ -9,7 +9,7 @@ import os
 import tempfile
 
 from grader.runner import ForkServer
-from grader.scoring import build_jobs, score_submission
+from grader.scoring import build_jobs, format_points, score_submission
 from grader.submissions import SubmissionError, prepare
 from grader.suite import UnknownAssignment, load_cases
 
@@ -38,7 +38,7 @@ def table(assignment, results):
     lines = [f"Public checks for {assignment}", "",
              f"{'result':<8} {'points':>6}  {'case':<{width}}  function", "-" * (width + 60)]
     for r in results:
-        points = f"{_points(r.score)}/{_points(r.max_score)}"
+        points = f"{format_points(r.score)}/{format_points(r.max_score)}"
         lines.append(f"{r.status:<8} {points:>6}  {r.case:<{width}}  {r.function}")
         if not r.passed:
             lines.append(f"{'':17}-> {r.message}")
@@ -46,10 +46,6 @@ def table(assignment, results):
                 lines.append(f"{'':17}   hint: {r.hint}")
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
     lines += ["", f"Public checks passed: {sum(r.passed for r in results)} of {len(results)} "
-                  f"({_points(score)}/{_points(total)} points).",
+                  f"({format_points(score)}/{format_points(total)} points).",
               "Passing these is necessary, not sufficient: the graded tests try more inputs and edge cases."]
     return "\n".join(lines)
-
-
-def _points(value):
-    return f"{value:g}"

@@ -150,14 +150,14 @@ def _checkpoint(name):
     return os.path.join(folder, ".ipynb_checkpoints", f"{base[:-len('.ipynb')]}-checkpoint.ipynb")
 
 
-def read_tree(folder):
-    """{relative path with '/': bytes} of every file under `folder`."""
+def read_tree(folder, prefix=""):
+    """{prefix + relative path with '/': bytes} of every file under `folder`."""
     files = {}
     for current, _, names in os.walk(folder):
         for name in names:
             path = os.path.join(current, name)
             with open(path, "rb") as f:
-                files[os.path.relpath(path, folder).replace(os.sep, "/")] = f.read()
+                files[prefix + os.path.relpath(path, folder).replace(os.sep, "/")] = f.read()
     return files
 
 

@@ -11,17 +11,19 @@ import time
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
-    student     TEXT PRIMARY KEY,
+    student     TEXT NOT NULL,
     assignment  TEXT NOT NULL,
     score       REAL NOT NULL,
     max_score   REAL NOT NULL,
     seconds     REAL NOT NULL,
     graded_at   REAL NOT NULL,
     submission_hash TEXT NOT NULL,
-    suite_hash  TEXT NOT NULL
+    suite_hash  TEXT NOT NULL,
+    PRIMARY KEY (student, assignment)
 );
 CREATE TABLE IF NOT EXISTS results (
-    student     TEXT NOT NULL REFERENCES submissions(student) ON DELETE CASCADE,
+    student     TEXT NOT NULL,
+    assignment  TEXT NOT NULL,
     position    INTEGER NOT NULL,
     case_name   TEXT NOT NULL,
     function    TEXT NOT NULL,
@@ -30,7 +32,8 @@ CREATE TABLE IF NOT EXISTS results (
     status      TEXT NOT NULL,
     message     TEXT NOT NULL,
     hidden      INTEGER NOT NULL,
-    PRIMARY KEY (student, case_name)
+    PRIMARY KEY (student, assignment, case_name),
+    FOREIGN KEY (student, assignment) REFERENCES submissions(student, assignment) ON DELETE CASCADE
 );
 """
 
@@ -47,14 +50,14 @@ class Gradebook:
         """Replace `student`'s scores by `results`, atomically."""
         with self._lock, self.db:  # BEGIN ... COMMIT, or ROLLBACK on error
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("DELETE FROM submissions WHERE student = ?", (student,))
+            self.db.execute("DELETE FROM submissions WHERE student = ? AND assignment = ?", (student, assignment))
             self.db.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             (student, assignment, sum(r.score for r in results),
                              sum(r.max_score for r in results), seconds, time.time(), submission_hash, suite_hash))
             self.db.executemany(
-                "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(student, i, r.case, r.function, r.score, r.max_score, r.status, r.message, int(r.hidden))
-                 for i, r in enumerate(results)])
+                "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(student, assignment, i, r.case, r.function, r.score, r.max_score, r.status, r.message,
+                  int(r.hidden)) for i, r in enumerate(results)])
 
     def hashes(self, assignment, suite_hash):
         """{student: submission hash} of those graded with this very suite."""
@@ -67,8 +70,8 @@ class Gradebook:
                                "ORDER BY student", (assignment,)).fetchall()
         cases = {}
         for student, case, score in self.db.execute(
-                "SELECT r.student, r.case_name, r.score FROM results r JOIN submissions s USING (student) "
-                "WHERE s.assignment = ? ORDER BY r.student, r.position", (assignment,)):
+                "SELECT student, case_name, score FROM results WHERE assignment = ? ORDER BY student, position",
+                (assignment,)):
             cases.setdefault(student, {})[case] = score
         return [(student, score, max_score, cases.get(student, {})) for student, score, max_score in rows]
 

@@ -28,7 +28,7 @@ import tempfile
 import time
 
 from grader import report
-from grader.collect import write_zip
+from grader.collect import read_tree, write_zip
 from grader.grade import build_context, score_one
 from grader.runner import ForkServer
 from grader.scoring import DEFAULT_SEED
@@ -134,7 +134,7 @@ def bundle(assignment, zip_path, repo_root):
         # The files grading reads of a submission are the files it reads of the
         # reference: the same copy rule, so saved models and data stay out.
         private_copy(solution_dir, copy)
-        entries.update(tree(copy, f"solutions/{assignment}"))
+        entries.update(read_tree(copy, f"solutions/{assignment}/"))
     write_zip(zip_path, entries, executables={"setup.sh", "run_autograder"})
 
 
@@ -148,17 +148,6 @@ def grader_files(repo_root, assignment):
     for name in names:
         with open(os.path.join(grader_dir, name), "rb") as f:
             files[f"grader/{name}"] = f.read()
-    return files
-
-
-def tree(folder, prefix):
-    """{prefix/relative path: bytes} of every file under `folder`."""
-    files = {}
-    for current, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(current, name)
-            with open(path, "rb") as f:
-                files[f"{prefix}/{os.path.relpath(path, folder).replace(os.sep, '/')}"] = f.read()
     return files
 
 

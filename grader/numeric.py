@@ -46,6 +46,7 @@ def matches_numeric(prefixes=("",), rtol=1e-5, names=None):
             if isinstance(analytic, Verdict):
                 return analytic
             upstream = (given or {}).get(prefix)
+            numerics = []
             for key in sorted(k for k in got if k.startswith(prefix + "plus_")):
                 flat = int(key[len(prefix) + 5:])
                 if flat >= analytic.size:
@@ -53,11 +54,16 @@ def matches_numeric(prefixes=("",), rtol=1e-5, names=None):
                 difference = np.asarray(got[key], float) - np.asarray(got[prefix + "minus_" + key[len(prefix) + 5:]], float)
                 numeric = float(np.sum(difference * upstream) if upstream is not None else np.sum(difference)) / (2 * H)
                 value = float(analytic.flat[flat])
+                numerics.append(numeric)
                 error = abs(numeric - value) / max(abs(numeric) + abs(value), 1e-8)
-                if not np.isfinite(value) or error > rtol:
+                if not (np.isfinite(value) and np.isfinite(numeric)) or error > rtol:
                     index = tuple(int(i) for i in np.unravel_index(flat, analytic.shape))
                     return Verdict(False, f"{name} does not match the numerical gradient at index "
                                           f"{index[0] if len(index) == 1 else index}: analytic {value:.6g}, "
                                           f"numerical {numeric:.6g}, relative error {error:.1e}")
+            if numerics and not any(numerics):
+                # A constant (or missing) computation matches its zero gradient trivially.
+                return Verdict(False, f"the output does not change when the input does, so {name} cannot "
+                                      "be checked: is it computed from the input at all?")
         return PASS
     return check

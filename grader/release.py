@@ -7,14 +7,14 @@ kind of stub, naming the function to write.  `--check` regenerates in memory
 and fails when assignments/ differs or when an answer line leaked into it.
 `release` also writes dist/<assignment>.zip, the bundle handed to students.
 """
-import io
 import os
 import re
 import shutil
-import zipfile
 
 import nbformat
 from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, ClearSolutions
+
+from grader.collect import write_zip
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 NOTEBOOK_STUB = '# YOUR CODE HERE\nraise NotImplementedError("Write this code: see the instructions above.")'
@@ -26,7 +26,6 @@ CHECK_MODULES = ["__init__.py", "__main__.py", "cli.py", "check.py", "collect.py
                  "sandbox.py", "scoring.py", "source_rules.py", "submissions.py", "suite.py", "worker.py",
                  "suites/__init__.py"]
 GRADER_DIR = os.path.dirname(os.path.abspath(__file__))
-ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 class ReleaseError(Exception):
@@ -171,13 +170,7 @@ def bundle(assignment, files, zip_path):
         f"# {assignment}\n\nOpen the notebooks in `{assignment}/` with Jupyter and fill in the code marked "
         "`YOUR CODE HERE`.\nCheck your work at any time with\n\n"
         f"    python -m grader check {assignment}\n\nfrom this folder (it needs numpy).\n").encode()
-    os.makedirs(os.path.dirname(zip_path) or ".", exist_ok=True)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(entries):
-            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), entries[name])
-    with open(zip_path, "wb") as f:
-        f.write(buffer.getvalue())
+    write_zip(zip_path, entries)
 
 
 # ----------------------------------------------------------------- commands

@@ -3,9 +3,7 @@ import csv
 import html
 import json
 
-
-def _points(value):
-    return f"{value:g}"
+from grader.scoring import format_points
 
 
 def write_grades_csv(path, case_names, rows):
@@ -14,23 +12,23 @@ def write_grades_csv(path, case_names, rows):
         writer = csv.writer(f)
         writer.writerow(["student", "score", "max_score", *case_names])
         for student, score, max_score, cases in rows:
-            writer.writerow([student, _points(score), _points(max_score),
-                             *[_points(cases[c]) if c in cases else "" for c in case_names]])
+            writer.writerow([student, format_points(score), format_points(max_score),
+                             *[format_points(cases[c]) if c in cases else "" for c in case_names]])
 
 
 def feedback_markdown(student, assignment, results):
     """Feedback a student can act on: every case, its points, what was wrong and where to look."""
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
     lines = [f"# {assignment}: feedback for {student}", "",
-             f"**Score: {_points(score)} / {_points(total)}**", "",
+             f"**Score: {format_points(score)} / {format_points(total)}**", "",
              "| case | function | points | result |", "| --- | --- | --- | --- |"]
-    lines += [f"| {r.case} | `{r.function}` | {_points(r.score)} / {_points(r.max_score)} | {r.status} |"
+    lines += [f"| {r.case} | `{r.function}` | {format_points(r.score)} / {format_points(r.max_score)} | {r.status} |"
               for r in results]
     failed = [r for r in results if not r.passed]
     if failed:
         lines += ["", "## What to fix", ""]
         for r in failed:
-            lines += [f"### {r.case} (`{r.function}`, {_points(r.max_score)} point{'s' if r.max_score != 1 else ''})",
+            lines += [f"### {r.case} (`{r.function}`, {format_points(r.max_score)} point{'s' if r.max_score != 1 else ''})",
                       "", _escape(r.message)]
             if r.hint:
                 lines += ["", f"Hint: {r.hint}"]
@@ -55,15 +53,15 @@ def feedback_html(student, assignment, results):
     e = html.escape
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
     rows = "".join(f"<tr><td>{e(r.case)}</td><td><code>{e(r.function)}</code></td>"
-                   f"<td>{_points(r.score)} / {_points(r.max_score)}</td>"
+                   f"<td>{format_points(r.score)} / {format_points(r.max_score)}</td>"
                    f"<td class='{e(r.status)}'>{e(r.status)}</td></tr>" for r in results)
     failed = "".join(f"<div class='case'><strong>{e(r.case)}</strong> (<code>{e(r.function)}</code>)"
                      f"<p>{e(r.message)}</p>" + (f"<p class='hint'>Hint: {e(r.hint)}</p>" if r.hint else "") + "</div>"
                      for r in results if not r.passed)
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>{e(assignment)}: feedback for {e(student)}</title><style>{FEEDBACK_STYLE}</style></head><body>"
-            f"<h1>{e(assignment)}: feedback for {e(student)}</h1><p><strong>Score: {_points(score)} / "
-            f"{_points(total)}</strong></p><table><tr><th>case</th><th>function</th><th>points</th><th>result</th>"
+            f"<h1>{e(assignment)}: feedback for {e(student)}</h1><p><strong>Score: {format_points(score)} / "
+            f"{format_points(total)}</strong></p><table><tr><th>case</th><th>function</th><th>points</th><th>result</th>"
             f"</tr>{rows}</table>" + (f"<h2>What to fix</h2>{failed}" if failed else "<p>Every case passed. Well done!</p>")
             + "</body></html>\n")
 

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from grader import protocol
 
 GRADER_HOME = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The fork server's control channel keeps message boundaries: SEQPACKET on
+# Linux; macOS has no SEQPACKET for AF_UNIX, and datagrams do the job there.
+CONTROL_SOCKET = socket.SOCK_SEQPACKET if sys.platform.startswith("linux") else socket.SOCK_DGRAM
 # Threads for numerical libraries: one per worker, so that N workers use N cores.
 ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
@@ -75,7 +78,7 @@ class ForkServer:
     """
 
     def __init__(self, sandbox="auto"):
-        self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._control, theirs = socket.socketpair(socket.AF_UNIX, CONTROL_SOCKET)
         self._lock = threading.Lock()
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": GRADER_HOME,
                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",

@@ -27,6 +27,11 @@ class CaseResult:
         return self.status == "passed"
 
 
+def format_points(value):
+    """Points as people write them: 1, 0.5, 76."""
+    return f"{value:g}"
+
+
 def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0):
     """The worker jobs of the cases that run code, inputs drawn from `seed`:
     built once per run and shared by every submission.  `time_scale`
@@ -45,6 +50,8 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
     `jobs` comes from `build_jobs`; `references` maps a hidden case's name to
     the reference solution's outputs.
     """
+    # Source rules read the files before any student code runs (and could rewrite them).
+    static = {c.name: _judge(lambda: c.source_rule(root)) for c in cases if c.source_rule is not None}
     outcomes = run_cases(server, root, jobs, limits) if jobs else {}
     results = []
     for case in cases:
@@ -57,7 +64,7 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
             else:
                 status, message = _explain(outcome)
         if status == "passed" and case.source_rule is not None:
-            status, message = _judge(lambda: case.source_rule(root))
+            status, message = static[case.name]
         results.append(CaseResult(case.name, case.function, case.points if status == "passed" else 0,
                                   case.points, status, message, case.hint, case.hidden))
     return results
@@ -90,8 +97,8 @@ def _explain(outcome):
     if outcome.status == "error":
         if unit.startswith("import "):
             return "error", f"{unit[7:]} could not be loaded: {error['type']}{where}: {error['message']}"
-        if error["type"] == "NotImplementedError":
-            return "error", f"{unit} is not implemented yet: it raises NotImplementedError{where}"
+        if error["type"] == "NotImplementedError":  # name the function to write, not the one the case called
+            return "error", f"{error.get('function') or unit} is not implemented yet: it raises NotImplementedError{where}"
         return "error", f"{unit} raised {error['type']}{where}: {error['message']}"
     if outcome.status == "timeout":
         stopped = f"; it was stopped at {error['where']}" if error.get("where") else ""

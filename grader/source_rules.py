@@ -53,7 +53,7 @@ def no_loops(path, qualname, forbidden=("scipy",), siblings_prefix=None):
                 return Verdict(False, f"{qualname} uses {name} (line {child.lineno}); use numpy only")
             if siblings_prefix and name and name.startswith(siblings_prefix) and name != qualname.split(".")[-1]:
                 return Verdict(False, f"{qualname} calls {name} (line {child.lineno}); "
-                                      "compute the distances itself, without loops")
+                                      "do the work in this function itself, without loops")
         return PASS
     return rule
 

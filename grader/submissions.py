@@ -53,7 +53,9 @@ def unpack(zip_path, dest):
 def find_root(folder, markers=("cs231n",)):
     """The shallowest folder at or below `folder` that holds a marker or a notebook."""
     for current, dirs, names in sorted(os.walk(folder), key=lambda entry: entry[0].count(os.sep)):
-        dirs[:] = [d for d in dirs if d not in IGNORED_DIRS]
+        if IGNORED_DIRS & set(os.path.relpath(current, folder).split(os.sep)):
+            continue  # e.g. a notebook in .ipynb_checkpoints/ or __MACOSX/ is not the assignment
+        dirs = [d for d in dirs if d not in IGNORED_DIRS]
         if any(m in dirs or m in names for m in markers) or any(n.endswith(".ipynb") for n in names):
             return current
     raise SubmissionError("no assignment files found: expected a cs231n/ folder or a notebook (.ipynb)")

@@ -122,9 +122,11 @@ def _start_worker(conn, request, readable):
     if os.getuid() != sandbox.NOBODY:
         limits.pop("RLIMIT_NPROC", None)  # counted per user: safe only for one that runs nothing but workers
     for name, value in limits.items():
-        if value is not None:
-            limit = getattr(resource, name)
-            resource.setrlimit(limit, (value, value))
+        if value is not None and hasattr(resource, name):
+            try:
+                resource.setrlimit(getattr(resource, name), (value, value))
+            except (ValueError, OSError):  # e.g. RLIMIT_AS on macOS: that limit is then not enforced
+                pass
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -312,32 +314,41 @@ def function_from_notebook(path, name):
     """Define function `name` from a notebook, running as little as possible.
 
     The last code cell that defines `name` at top level is the definition.
-    Only that `def`, and the notebook's import statements that bind a name the
-    function uses, are executed: no data loading, no training, no plots.
+    Only that `def`, the other functions and classes of the notebook that it
+    uses (and those they use), and the import statements that bind a name
+    they use are executed: no data loading, no training, no plots.
     """
-    cells = notebook_code_cells(path)
-    definition, imports = None, []
-    for index, source in enumerate(cells):
+    label = os.path.basename(path)
+    definitions, imports = {}, []   # name -> (cell index, node), the last definition winning
+    for index, source in enumerate(notebook_code_cells(path)):
         try:
             tree = ast.parse(source)
         except SyntaxError as exc:
             if f"def {name}" in source:
-                exc.filename = f"<notebook {os.path.basename(path)} cell {index + 1}>"
+                exc.filename = f"<notebook {label} cell {index + 1}>"
                 raise
             continue
         for node in tree.body:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 imports.append(node)
-            elif isinstance(node, ast.FunctionDef) and node.name == name:
-                definition = (index, node)
-    if definition is None:
-        raise NameError(f"no code cell of {os.path.basename(path)} defines a function called {name}()")
-    index, node = definition
-    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-    needed = [i for i in imports if any((a.asname or a.name.split(".")[0]) in used for a in i.names)]
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                definitions[node.name] = (index, node)
+    if not isinstance(definitions.get(name, (0, None))[1], ast.FunctionDef):
+        raise NameError(f"no code cell of {label} defines a function called {name}()")
+    needed, used, waiting = {}, set(), [name]
+    while waiting:  # the definitions `name` needs, transitively
+        wanted = waiting.pop()
+        if wanted in needed or wanted not in definitions:
+            continue
+        needed[wanted] = definitions[wanted]
+        names = {n.id for n in ast.walk(needed[wanted][1]) if isinstance(n, ast.Name)}
+        used |= names
+        waiting += sorted(names)
     namespace = {"__name__": "__notebook__"}
-    exec(compile(ast.Module(needed, []), f"<notebook {os.path.basename(path)} imports>", "exec"), namespace)
-    exec(compile(ast.Module([node], []), f"<notebook {os.path.basename(path)} cell {index + 1}>", "exec"), namespace)
+    bound = [i for i in imports if any((a.asname or a.name.split(".")[0]) in used for a in i.names)]
+    exec(compile(ast.Module(bound, []), f"<notebook {label} imports>", "exec"), namespace)
+    for index, node in sorted(needed.values(), key=lambda item: (item[0], item[1].lineno)):
+        exec(compile(ast.Module([node], []), f"<notebook {label} cell {index + 1}>", "exec"), namespace)
     return namespace[name]
 
 

@@ -141,3 +141,25 @@ def test_a_correct_but_different_implementation_scores_full_marks(grade, complet
     path, qualname, source = ALTERNATIVES[name]
     replace_function(os.path.join(complete, path), qualname, source)
     assert failing(grade(complete)) == set()
+
+
+CHEATS = {
+    # Returns nothing computed from its input: its gradient "matches" a constant loss.
+    "svm_loss_naive_constant": (SVM, "svm_loss_naive", '''
+def svm_loss_naive(W, X, y, reg):
+    return 0.0, np.zeros_like(W)
+'''),
+    # A loop hidden behind a call to the naive version.
+    "svm_loss_vectorized_calls_naive": (SVM, "svm_loss_vectorized", '''
+def svm_loss_vectorized(W, X, y, reg):
+    return svm_loss_naive(W, X, y, reg)
+'''),
+}
+
+
+@pytest.mark.parametrize("name, lost_case", [("svm_loss_naive_constant", "svm_naive_gradient_matches_numeric"),
+                                             ("svm_loss_vectorized_calls_naive", "svm_initial_loss_and_no_loops")])
+def test_code_that_only_looks_right_earns_nothing_for_it(grade, complete, name, lost_case):
+    path, qualname, source = CHEATS[name]
+    replace_function(os.path.join(complete, path), qualname, source)
+    assert lost_case in failing(grade(complete))

@@ -101,3 +101,13 @@ def test_another_seed_grades_everything_again(repo, class_folder, uninterrupted,
     out = tmp_path / "out"
     shutil.copytree(uninterrupted, out)
     assert "Graded 24 submissions" in run_grade(repo, class_folder, out, "--seed", "7")
+
+
+def test_one_gradebook_keeps_each_assignments_scores_apart(tmp_path):
+    from grader.gradebook import Gradebook
+    from grader.scoring import CaseResult
+    book = Gradebook(str(tmp_path / "gradebook.sqlite"))
+    for assignment, score in (("assignment1", 1), ("assignment2", 0)):
+        book.record("alice", assignment, [CaseResult("case", "f", score, 1, "passed", "", "", True)], 0.1, "s", "h")
+    assert [row[:3] for row in book.scores("assignment1")] == [("alice", 1.0, 1.0)]
+    assert [row[:3] for row in book.scores("assignment2")] == [("alice", 0.0, 1.0)]

@@ -130,3 +130,21 @@ def test_only_the_imports_and_the_definition_run_from_the_notebook(grade, comple
     with open(path, "w") as f:
         json.dump(notebook, f)
     assert failing(grade(complete)) == set()
+
+
+def test_a_helper_defined_beside_the_notebook_function_is_defined_too(grade, complete):
+    """Students split work into helpers; only definitions run, never other cells."""
+    import json
+    path = os.path.join(complete, "knn.ipynb")
+    with open(path) as f:
+        notebook = json.load(f)
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if "def k_fold_cross_validation" in source:
+            cell["source"] = ("def _fold_accuracy(predicted, truth):\n    return float(np.mean(predicted == truth))\n\n"
+                              + source.replace("float(np.mean(y_pred == y_folds[i]))",
+                                               "_fold_accuracy(y_pred, y_folds[i])"))
+            assert "_fold_accuracy(y_pred" in cell["source"]
+    with open(path, "w") as f:
+        json.dump(notebook, f)
+    assert failing(grade(complete)) == set()

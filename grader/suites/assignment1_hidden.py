@@ -104,8 +104,8 @@ def linear_loss_cases():
                                       (SOFTMAX, "softmax", "Shift each row of scores by its maximum before exp().")):
         for kind in ("naive", "vectorized"):
             function = f"{short}_loss_{kind}"
-            rule = (no_loops(f"cs231n/classifiers/{module.rsplit('.', 1)[1]}.py", function, forbidden=())
-                    if kind == "vectorized" else None)
+            rule = (no_loops(f"cs231n/classifiers/{module.rsplit('.', 1)[1]}.py", function, forbidden=(),
+                             siblings_prefix=f"{short}_loss_") if kind == "vectorized" else None)
             for label, num_train, dim, num_classes, reg in LINEAR_SHAPES:
                 if kind == "naive" and label == "realistic_size":
                     continue
