@@ -18,7 +18,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [REPO, os.path.join(REPO, "examples")]
 
-from grader import grade  # noqa: E402
+from grader.instructor import grade  # noqa: E402
 from make_submissions import complete_copy  # noqa: E402
 
 

@@ -48,10 +48,10 @@ import numpy as np
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [REPO, os.path.join(REPO, "examples")]
 
-from grader.scoring import DEFAULT_SEED  # noqa: E402
-from grader.suite import load_cases  # noqa: E402
+from grader.public.scoring import DEFAULT_SEED  # noqa: E402
+from grader.public.suite import load_cases  # noqa: E402
 from make_submissions import apply, complete_copy  # noqa: E402
-from mutants import BROKEN, MUTANTS  # noqa: E402
+from grader.suites.assignment1.mutants import BROKEN, MUTANTS  # noqa: E402
 
 ASSIGNMENT = "assignment1"
 MIX = (("complete", 0.60), ("planted bug", 0.25), ("blank", 0.10), ("broken", 0.05))
@@ -85,7 +85,7 @@ def notebook_function(path, name):
     """Function `name` from notebook `path`, taken exactly as our worker takes it."""
     if GRADER_HOME not in sys.path:
         sys.path.append(GRADER_HOME)
-    from grader.worker import function_from_notebook
+    from grader.public.worker import function_from_notebook
     return function_from_notebook(path, name)
 '''
 
@@ -142,9 +142,9 @@ def assert_property(case, got, expected=None, given=None):
     suite's own check function, on the outputs as our grader sees them."""
     if not SUITE:
         sys.path.append(GRADER_HOME)
-        from grader.suite import load_cases
+        from grader.public.suite import load_cases
         SUITE.update((c.name, c) for c in load_cases(ASSIGNMENT, hidden=True))
-    from grader.protocol import plain_copy
+    from grader.public.protocol import plain_copy
     got = {k: plain_copy(v) for k, v in got.items()}
     verdict = SUITE[case].check(got, expected) if given is None else SUITE[case].check(got, expected, given)
     assert verdict.passed, verdict.message
@@ -168,8 +168,8 @@ def make_class(scratch, n):
     the kinds interleaved so that every prefix of the class has about the same mix."""
     solution = os.path.join(REPO, "solutions", ASSIGNMENT)
     templates = os.path.join(scratch, "templates")
-    variants = {"complete": [None], "planted bug": sorted(MUTANTS[ASSIGNMENT]), "blank": [None],
-                "broken": list(BROKEN[ASSIGNMENT])}
+    variants = {"complete": [None], "planted bug": sorted(MUTANTS), "blank": [None],
+                "broken": list(BROKEN)}
     made = {}
     for kind, names in variants.items():
         for name in names:
@@ -180,7 +180,7 @@ def make_class(scratch, n):
             else:
                 complete_copy(solution, dest)
                 if name is not None:
-                    apply((MUTANTS if kind == "planted bug" else BROKEN)[ASSIGNMENT][name], dest)
+                    apply((MUTANTS if kind == "planted bug" else BROKEN)[name], dest)
             made[kind, name] = dest
     slots = sorted(((i + 0.5) / count, k, kind) for k, (kind, count) in enumerate(allocate(n).items())
                    for i in range(count))
@@ -211,7 +211,7 @@ def describe(students):
     for kind, members in counts.items():
         text = f"{len(members)} {kind}"
         if kind == "broken" and members:
-            text += " (" + ", ".join(f"{sum(s[2] == v for s in members)} {v}" for v in BROKEN[ASSIGNMENT]) + ")"
+            text += " (" + ", ".join(f"{sum(s[2] == v for s in members)} {v}" for v in BROKEN) + ")"
         parts.append(text)
     return ", ".join(parts)
 
@@ -397,7 +397,7 @@ def build_test_notebook(folder):
     into `folder`.  Returns (test cells, points, cells calling the suite's own
     property check, cases not mirrored)."""
     import nbformat
-    from grader.protocol import plain_copy
+    from grader.public.protocol import plain_copy
     solution = os.path.join(REPO, "solutions", ASSIGNMENT)
     sys.path.insert(0, solution)           # the reference's cs231n, for the expected outputs
     helpers = {"sys": sys, "GRADER_HOME": REPO}
@@ -604,7 +604,7 @@ def main():
                   f"target >= 20x: {'MET' if ratio >= 20 else 'NOT MET'}")
         full = runs[args.jobs.index(top)][2]
         loops = [s for s in students if s[1] == "broken" and s[2] == "infinite_loop"]
-        blocked = [c for c in cases if c.name in BROKEN[ASSIGNMENT]["infinite_loop"].breaks]
+        blocked = [c for c in cases if c.name in BROKEN["infinite_loop"].breaks]
         limit = blocked[0].timeout if blocked else 10.0
         estimate = 1000 / rate[top]
         extra = 1000 * len(loops) / len(students) * limit * (1 - args.time_scale) / top

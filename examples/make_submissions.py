@@ -5,10 +5,11 @@
 OUT_DIR (default examples/submissions) receives one folder per student:
 complete (the reference with its markers removed, as a student who finished
 would hand in), blank (the student release, untouched), planted_bugs (three
-realistic bugs from mutants.py), syntax_error and infinite_loop.  They are
-built rather than stored, so they always match the current solutions.
+realistic bugs from the suite's mutants.py), syntax_error and infinite_loop.
+They are built rather than stored, so they always match the current solutions.
 """
 import argparse
+import ast
 import json
 import os
 import shutil
@@ -16,12 +17,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-sys.path.insert(0, HERE)
-from mutants import BROKEN, MUTANTS  # noqa: E402
+sys.path.insert(0, REPO)
+from grader.public.suite import instructor_part  # noqa: E402
 
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-PLANTED = {"assignment1": ["two_loops_forgets_sqrt", "votes_tie_to_largest_label",
-                           "cross_validation_trains_on_validation_fold"]}
 
 
 def _without_markers(text):
@@ -61,6 +60,21 @@ def apply(mutant, root):
         f.write(text.replace(mutant.old, mutant.new))
 
 
+def replace_function(root, alternative):
+    """Swap the definition of `alternative.qualname` in its file under `root` for its source."""
+    path = os.path.join(root, alternative.file)
+    with open(path) as f:
+        text = f.read()
+    scope = ast.parse(text)
+    for name in alternative.qualname.split("."):
+        scope = next(n for n in scope.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name)
+    lines = text.split("\n")
+    start = scope.lineno - 1 - len(scope.decorator_list)
+    lines[start:scope.end_lineno] = alternative.source.strip("\n").split("\n")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
 def make(assignment, out_dir):
     solution = os.path.join(REPO, "solutions", assignment)
     if os.path.isdir(out_dir):
@@ -69,11 +83,13 @@ def make(assignment, out_dir):
     complete_copy(solution, os.path.join(out_dir, "complete"))
     shutil.copytree(os.path.join(REPO, "assignments", assignment), os.path.join(out_dir, "blank"),
                     ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-    planted = complete_copy(solution, os.path.join(out_dir, "planted_bugs"))
-    for name in PLANTED[assignment]:
-        apply(MUTANTS[assignment][name], planted)
-    for name, mutant in BROKEN[assignment].items():
-        apply(mutant, complete_copy(solution, os.path.join(out_dir, name)))
+    mutants = instructor_part(assignment, "mutants")
+    if mutants is not None:
+        planted = complete_copy(solution, os.path.join(out_dir, "planted_bugs"))
+        for name in mutants.PLANTED:
+            apply(mutants.MUTANTS[name], planted)
+        for name, mutant in mutants.BROKEN.items():
+            apply(mutant, complete_copy(solution, os.path.join(out_dir, name)))
     return sorted(os.listdir(out_dir))
 
 

@@ -75,24 +75,24 @@ def main(argv=None):
 
     args = parser.parse_args(argv)
     if args.command == "release":
-        from grader import release as command
+        from grader.instructor import release as command
         return command.run(args.root, check=args.check)
     if args.command == "check":
-        from grader import check as command
+        from grader.public import check as command
         return command.run(args.assignment_dir, args.assignment)
     if args.command == "gradescope":
-        from grader import gradescope as command
+        from grader.instructor import gradescope as command
         return command.run(args.assignment, args.submission_dir, args.results, solutions_root=args.solutions)
     if args.command == "gradescope-bundle":
-        from grader import gradescope as command
+        from grader.instructor import gradescope as command
         return command.run_bundle(args.assignment, args.out or os.path.join(REPO_ROOT, "dist",
                                                                             f"{args.assignment}-gradescope.zip"),
                                   REPO_ROOT)
     if args.command == "collect":
-        from grader import collect as command
+        from grader.public import collect as command
         return command.run(args.assignment_dir, args.out, assignment=args.assignment)
     if args.command == "export-nbgrader":
-        from grader import nbgrader_layout as command
+        from grader.instructor import nbgrader_layout as command
         return command.run_export(args.assignment, args.out_dir, args.csv)
     if not args.submissions and not args.nbgrader_course:
         grade.error("give the SUBMISSION folders or zips to grade, or --nbgrader-course DIR")
@@ -100,9 +100,9 @@ def main(argv=None):
                    progress=not args.no_progress, time_scale=args.time_scale, sandbox=args.sandbox,
                    regrade=args.regrade, executor=args.executor, scheduler=args.scheduler)
     if args.nbgrader_course:
-        from grader import nbgrader_layout as command
+        from grader.instructor import nbgrader_layout as command
         return command.grade(args.assignment, args.nbgrader_course, args.submissions, args.out, **options)
-    from grader import grade as command
+    from grader.instructor import grade as command
     return command.run(args.assignment, args.submissions, args.out, **options)
 
 

@@ -1,19 +1,14 @@
-"""Shared fixtures: one fork server and one set of reference outputs per test session."""
+"""Shared fixtures: one fork server per test session, and for each assignment
+its cases and reference outputs, computed once."""
 import os
-import sys
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, REPO)
-sys.path.insert(0, os.path.join(REPO, "examples"))
-
-from grader.runner import ForkServer  # noqa: E402
-from grader.scoring import build_jobs, reference_outputs, score_submission  # noqa: E402
-from grader.suite import load_cases  # noqa: E402
-import make_submissions  # noqa: E402
-
-ASSIGNMENT = "assignment1"
+from grader.public.runner import ForkServer
+from grader.public.scoring import build_jobs, reference_outputs, score_submission
+from grader.public.suite import environment, load_cases
+import make_submissions
+from support import ASSIGNMENT, REPO
 
 
 @pytest.fixture(scope="session")
@@ -22,9 +17,38 @@ def repo():
 
 
 @pytest.fixture(scope="session")
-def server():
-    with ForkServer() as running:
-        yield running
+def servers():
+    """A fork server per environment (what its workers preload), started on first use."""
+    running = {}
+    yield lambda preload: running.get(preload) or running.setdefault(preload, ForkServer(preload=preload))
+    for server in running.values():
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def server(servers):
+    return servers(tuple(environment(ASSIGNMENT)["preload"]))
+
+
+@pytest.fixture(scope="session")
+def graders(servers):
+    """graders(assignment) -> grade(folder, time_scale=1.0) -> {case name: CaseResult},
+    as `grader grade` scores it (references computed once per assignment)."""
+    made = {}
+
+    def for_assignment(assignment):
+        if assignment not in made:
+            server = servers(tuple(environment(assignment)["preload"]))
+            cases = load_cases(assignment, hidden=True)
+            references = reference_outputs(server, os.path.join(REPO, "solutions", assignment), cases,
+                                           build_jobs(cases))
+
+            def grade(root, time_scale=1.0):
+                jobs = build_jobs(cases, time_scale=time_scale)
+                return {r.case: r for r in score_submission(server, str(root), cases, jobs, references)}
+            made[assignment] = grade
+        return made[assignment]
+    return for_assignment
 
 
 @pytest.fixture(scope="session")
@@ -33,24 +57,12 @@ def cases():
 
 
 @pytest.fixture(scope="session")
-def references(server, cases):
-    return reference_outputs(server, os.path.join(REPO, "solutions", ASSIGNMENT), cases, build_jobs(cases))
-
-
-@pytest.fixture(scope="session")
-def grade(server, cases, references):
-    """grade(folder) -> {case name: CaseResult}, as `grader grade` scores it."""
-    def run(root, time_scale=1.0):
-        results = score_submission(server, str(root), cases, build_jobs(cases, time_scale=time_scale), references)
-        return {r.case: r for r in results}
-    return run
+def grade(graders):
+    """grade(folder) for assignment 1, the suite the machinery's tests use."""
+    return graders(ASSIGNMENT)
 
 
 @pytest.fixture
 def complete(tmp_path):
-    """A fresh copy of the reference solution as a student would hand it in."""
+    """A fresh copy of assignment 1's reference solution as a student would hand it in."""
     return make_submissions.complete_copy(os.path.join(REPO, "solutions", ASSIGNMENT), str(tmp_path / "complete"))
-
-
-def failing(results):
-    return {name for name, result in results.items() if not result.passed}

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from conftest import ASSIGNMENT
-from grader.suite import load_cases
+from support import ASSIGNMENT
+from grader.public.suite import load_cases
 import make_submissions
 
 

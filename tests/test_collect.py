@@ -7,10 +7,10 @@ import zipfile
 
 import pytest
 
-from conftest import ASSIGNMENT, failing
+from support import ASSIGNMENT, failing
 import make_submissions
-from grader import collect
-from grader.submissions import COPIED, IGNORED_DIRS
+from grader.public import collect
+from grader.public.files import COPIED, IGNORED_DIRS
 
 
 @pytest.fixture

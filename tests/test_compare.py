@@ -2,7 +2,7 @@
 answer's message says where it is wrong without giving the answer away."""
 import numpy as np
 
-from grader.compare import agree, close, labels, mapping
+from grader.public.compare import agree, close, labels, mapping
 
 
 def test_close_accepts_a_row_vector_where_a_vector_is_meant():

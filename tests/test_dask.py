@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from conftest import ASSIGNMENT
+from support import ASSIGNMENT
 import make_submissions
 
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import ASSIGNMENT
+from support import ASSIGNMENT
 import make_submissions
 
 STABLE_COLUMNS = ("SELECT student, assignment, score, max_score, submission_hash, suite_hash "
@@ -104,8 +104,8 @@ def test_another_seed_grades_everything_again(repo, class_folder, uninterrupted,
 
 
 def test_one_gradebook_keeps_each_assignments_scores_apart(tmp_path):
-    from grader.gradebook import Gradebook
-    from grader.scoring import CaseResult
+    from grader.instructor.gradebook import Gradebook
+    from grader.public.results import CaseResult
     book = Gradebook(str(tmp_path / "gradebook.sqlite"))
     for assignment, score in (("assignment1", 1), ("assignment2", 0)):
         book.record("alice", assignment, [CaseResult("case", "f", score, 1, "passed", "", "", True)], 0.1, "s", "h")

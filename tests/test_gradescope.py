@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from conftest import ASSIGNMENT
+from support import ASSIGNMENT
 import make_submissions
 
 # https://gradescope-autograders.readthedocs.io/en/latest/specs/ (the results.json fields)
@@ -81,7 +81,7 @@ def test_a_submission_without_assignment_files_scores_zero_with_the_reason(tmp_p
 
 
 def test_an_uploaded_collect_zip_is_graded_like_its_files(tmp_path, repo, submissions, cases):
-    from grader import collect
+    from grader.public import collect
     (tmp_path / "upload").mkdir()
     assert collect.run(str(submissions / "complete"), str(tmp_path / "upload" / "submission.zip"),
                        assignment=ASSIGNMENT) == 0
@@ -90,13 +90,13 @@ def test_an_uploaded_collect_zip_is_graded_like_its_files(tmp_path, repo, submis
 
 
 def test_the_output_warns_when_the_sandbox_was_unavailable():
-    from grader.gradescope import student_summary
+    from grader.instructor.gradescope import student_summary
     note = student_summary([], "graded", "NO SANDBOX: unavailable: user namespaces are disabled")
     assert note.splitlines()[-1].startswith("Warning: the grader ran without its sandbox (unavailable: user")
 
 
 def test_the_output_says_nothing_of_a_sandbox_that_worked():
-    from grader.gradescope import student_summary
+    from grader.instructor.gradescope import student_summary
     assert "sandbox" not in student_summary([], "graded", "namespaces (user, mount, network, IPC, PID)")
 
 
@@ -148,7 +148,7 @@ def test_setup_installs_the_grading_packages_with_the_projects_version_ranges(bu
 
 
 def test_the_same_sources_give_the_same_bundle(tmp_path, repo, bundle_path):
-    from grader import gradescope as command
+    from grader.instructor import gradescope as command
     command.bundle(ASSIGNMENT, str(tmp_path / "again.zip"), repo)
     assert (tmp_path / "again.zip").read_bytes() == bundle_path.read_bytes()
 

@@ -1,35 +1,13 @@
-"""Grading assignment 1: full marks, zero, and exactly the points a bug costs."""
+"""Grading a submission: what a syntax error, an infinite loop, a missing or
+malformed notebook and legacy CS231n code cost (on assignment 1's suite).
+Full marks, zero and planted bugs for every assignment: test_suites.py."""
 import os
 
-import pytest
-
-from conftest import ASSIGNMENT, failing
+from grader.suites.assignment1.mutants import BROKEN
 from make_submissions import apply
-from mutants import BROKEN, MUTANTS
+from support import failing
 
 KNN_FILE = os.path.join("cs231n", "classifiers", "k_nearest_neighbor.py")
-
-
-def test_reference_solution_scores_full_marks(grade, repo):
-    results = grade(os.path.join(repo, "solutions", ASSIGNMENT))
-    assert failing(results) == set()
-
-
-def test_complete_submission_without_markers_scores_full_marks(grade, complete):
-    assert failing(grade(complete)) == set()
-
-
-def test_blank_release_scores_zero_with_a_message_for_every_case(grade, repo):
-    results = grade(os.path.join(repo, "assignments", ASSIGNMENT))
-    assert sum(r.score for r in results.values()) == 0
-    assert all("not implemented yet" in r.message for r in results.values())
-
-
-@pytest.mark.parametrize("name", sorted(MUTANTS[ASSIGNMENT]))
-def test_each_planted_bug_loses_exactly_the_cases_it_breaks(grade, complete, name):
-    mutant = MUTANTS[ASSIGNMENT][name]
-    apply(mutant, complete)
-    assert failing(grade(complete)) == mutant.breaks
 
 
 def knn_cases(cases):
@@ -38,7 +16,7 @@ def knn_cases(cases):
 
 
 def test_a_syntax_error_costs_every_case_of_its_file_with_the_file_and_line(grade, complete, cases):
-    apply(BROKEN[ASSIGNMENT]["syntax_error"], complete)
+    apply(BROKEN["syntax_error"], complete)
     results = grade(complete)
     assert failing(results) == knn_cases(cases)
     assert all("SyntaxError" in results[name].message and "k_nearest_neighbor.py, line" in results[name].message
@@ -46,21 +24,21 @@ def test_a_syntax_error_costs_every_case_of_its_file_with_the_file_and_line(grad
 
 
 def test_an_infinite_loop_costs_only_the_cases_that_run_it(grade, complete):
-    apply(BROKEN[ASSIGNMENT]["infinite_loop"], complete)
+    apply(BROKEN["infinite_loop"], complete)
     results = grade(complete, time_scale=0.1)
-    assert failing(results) == BROKEN[ASSIGNMENT]["infinite_loop"].breaks
+    assert failing(results) == BROKEN["infinite_loop"].breaks
 
 
 def test_an_infinite_loop_costs_one_time_limit_even_for_cases_that_reach_it_indirectly(grade, complete):
     """predict() calls the looping compute_distances_one_loop: it is skipped, not timed out again."""
-    apply(BROKEN[ASSIGNMENT]["infinite_loop"], complete)
+    apply(BROKEN["infinite_loop"], complete)
     results = grade(complete, time_scale=0.1)
     assert sorted(r.status for r in results.values() if not r.passed) == ["skipped", "skipped", "skipped", "timeout"]
     assert "compute_distances_one_loop already failed" in results["predict_dispatches_num_loops"].message
 
 
 def test_a_timeout_says_where_the_code_was_stopped(grade, complete):
-    apply(BROKEN[ASSIGNMENT]["infinite_loop"], complete)
+    apply(BROKEN["infinite_loop"], complete)
     message = grade(complete, time_scale=0.1)["one_loop_random"].message
     assert "did not finish" in message and "k_nearest_neighbor.py, line" in message
 

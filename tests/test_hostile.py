@@ -33,9 +33,9 @@ import zipfile
 
 import pytest
 
-from conftest import ASSIGNMENT
+from support import ASSIGNMENT
 from make_submissions import apply, complete_copy
-from mutants import BROKEN, MUTANTS
+from grader.suites.assignment1.mutants import BROKEN, MUTANTS
 
 KNN_FILE = os.path.join("cs231n", "classifiers", "k_nearest_neighbor.py")
 NOTEBOOK = "knn.ipynb"
@@ -99,7 +99,7 @@ def hidden_cross_validation(cases):
 
 
 def mutant(name):
-    return lambda cases: set(MUTANTS[ASSIGNMENT][name].breaks)
+    return lambda cases: set(MUTANTS[name].breaks)
 
 
 # ------------------------------------------------------------------ builders
@@ -142,7 +142,7 @@ def at_import(code, then=None):
         root = _complete(dest, ctx)
         _edit(os.path.join(root, KNN_FILE), "import numpy as np\n", "import numpy as np\n" + _fill(code, ctx) + "\n")
         if then:
-            apply(MUTANTS[ASSIGNMENT][then], root)
+            apply(MUTANTS[then], root)
         return root
     return build
 
@@ -150,7 +150,7 @@ def at_import(code, then=None):
 def with_mutant(group, name):
     def build(dest, ctx):
         root = _complete(dest, ctx)
-        apply(group[ASSIGNMENT][name], root)
+        apply(group[name], root)
         return root
     return build
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import ASSIGNMENT
+from support import ASSIGNMENT
 import make_submissions
-from grader import nbgrader_layout
+from grader.instructor import nbgrader_layout
 
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                     "raw_score", "late_submission_penalty", "score", "max_score"]

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import REPO
+from support import REPO
 
 NOTEBOOKS = sorted(glob.glob(os.path.join(REPO, "solutions", "*", "*.ipynb")))
 DATA = os.path.join(REPO, "datasets", "cifar-10-batches-py")

@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from grader import protocol
+from grader.public import protocol
 
 
 def test_a_message_round_trips_with_arrays_tuples_and_int_keys():

@@ -2,7 +2,7 @@
 import os
 import re
 
-from conftest import REPO
+from support import REPO
 
 
 def readme_commands():

@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from conftest import ASSIGNMENT
-from grader import release
+from support import ASSIGNMENT
+from grader.instructor import release
 
 KNN_FILE = "cs231n/classifiers/k_nearest_neighbor.py"
 

@@ -1,6 +1,6 @@
 """Feedback pages show a student's own text as text, never as markup."""
-from grader.report import feedback_html, feedback_markdown
-from grader.scoring import CaseResult
+from grader.instructor.report import feedback_html, feedback_markdown
+from grader.public.results import CaseResult
 
 HOSTILE = CaseResult("case_a", "f", 0, 1, "error", "f raised ValueError: <script>alert(1)</script> | x", "", True)
 

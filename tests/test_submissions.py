@@ -1,5 +1,5 @@
 """Finding the assignment inside a submission, whatever the student zipped."""
-from grader.submissions import find_root
+from grader.public.files import find_root
 
 
 def test_a_notebook_checkpoint_folder_is_never_taken_for_the_assignment(tmp_path):

@@ -1,2 +1,2 @@
-"""One public module per assignment (`assignmentN.py`, shipped to students)
-and one hidden module (`assignmentN_hidden.py`, instructors only)."""
+"""One folder per assignment (see `grader.public.suite`): `public.py` ships to
+students; `hidden.py`, `mutants.py` and `alternatives.py` stay with instructors."""

@@ -6,11 +6,13 @@ entry, saved as "<prefix>plus_<i>" and "<prefix>minus_<i>") plus one call
 saving the analytic gradient as "<prefix>analytic"; `matches_numeric` then
 compares the centred differences with it.  For a layer's backward pass the
 forward outputs are arrays: the builder hands the upstream gradient over as
-`given[prefix]`, and the numeric gradient is sum((f+ - f-) * dout) / 2h.
+`given[prefix]` (an array, or the `plan.Like` the worker drew it from, redrawn
+here), and the numeric gradient is sum((f+ - f-) * dout) / 2h.
 """
 import numpy as np
 
-from grader.compare import PASS, Verdict, as_array
+from grader.public.compare import PASS, Verdict, as_array
+from grader.public.plan import Like
 
 H = 1e-5
 
@@ -52,6 +54,8 @@ def matches_numeric(prefixes=("",), rtol=1e-5, names=None):
                 if flat >= analytic.size:
                     return Verdict(False, f"{name} has shape {analytic.shape}, too small")
                 difference = np.asarray(got[key], float) - np.asarray(got[prefix + "minus_" + key[len(prefix) + 5:]], float)
+                if isinstance(upstream, Like):
+                    upstream = upstream.draw(difference.shape)
                 numeric = float(np.sum(difference * upstream) if upstream is not None else np.sum(difference)) / (2 * H)
                 value = float(analytic.flat[flat])
                 numerics.append(numeric)

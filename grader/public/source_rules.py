@@ -6,7 +6,7 @@ its qualified name, e.g. "KNearestNeighbor.compute_distances_no_loops".
 import ast
 import os
 
-from grader.compare import PASS, Verdict
+from grader.public.compare import PASS, Verdict
 
 MAX_SOURCE_BYTES = 2 * 2**20
 LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)

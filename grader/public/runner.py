@@ -1,6 +1,6 @@
 """Run cases in sandboxed workers and bring back what happened (trusted side).
 
-`ForkServer` starts `grader.worker` in a fresh interpreter with a scrubbed
+`ForkServer` starts `grader.public.worker` in a fresh interpreter with a scrubbed
 environment; each `Worker` is one fork of it serving one submission.
 `run_cases` sends the cases (`Job`s) one by one, enforces each case's time limit, and
 turns every way a case can end into an `Outcome`: outputs, a Python error, a
@@ -9,7 +9,6 @@ kills its worker, the worker is replaced and every later case that would run
 that unit is skipped: a function that loops costs one time limit, not one per
 case.
 """
-import json
 import os
 import signal
 import socket
@@ -20,9 +19,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from grader import protocol
+from grader.public import plan, protocol
 
-GRADER_HOME = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GRADER_HOME = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The fork server's control channel keeps message boundaries: SEQPACKET on
 # Linux; macOS has no SEQPACKET for AF_UNIX, and datagrams do the job there.
 CONTROL_SOCKET = socket.SOCK_SEQPACKET if sys.platform.startswith("linux") else socket.SOCK_DGRAM
@@ -44,30 +43,35 @@ class Limits:
 
 @dataclass
 class Job:
-    """One case's request to a worker, built and encoded once per run and
-    sent to every submission's worker.  `given` stays here, for the check."""
-    request: dict
+    """One case's plan (in wire form, see `plan`), built and encoded once per
+    run and sent to every submission's worker.  `given` stays here, for the check."""
+    plan: list
     timeout: float
     given: object = None
 
     def __post_init__(self):
         self.payloads = {}
-        self.units = protocol.units(self.request["target"], self.request["calls"])
+        self.units = plan.all_units(self.plan)
 
     def payload_with_id(self, number):
         """The encoded request tagged with `number` (a worker serves few ids: cache them)."""
         if number not in self.payloads:
-            self.payloads[number] = protocol.encode({**self.request, "id": number})
+            self.payloads[number] = protocol.encode(protocol.run(self.plan, number))
         return self.payloads[number]
 
 
 @dataclass
 class Outcome:
-    """How one case ended in a worker."""
-    status: str                      # "ok", "error", "timeout", "died" or "skipped"
+    """How one case ended in a worker.  `unit` is the unit at fault (see
+    `plan.units`) when it did not end "ok"."""
+    status: str                      # "ok", "error", "timeout", "crashed" or "skipped"
     outputs: dict = field(default_factory=dict)
-    error: dict = field(default_factory=dict)   # type, message, where, unit
+    error: dict = field(default_factory=dict)   # protocol.ERROR_FIELDS
     seconds: float = 0.0
+
+    @property
+    def unit(self):
+        return self.error.get("unit", "")
 
 
 class ForkServer:
@@ -77,14 +81,14 @@ class ForkServer:
     `self.sandbox`), "require" (refuse to start without them) or "off".
     """
 
-    def __init__(self, sandbox="auto"):
+    def __init__(self, sandbox="auto", preload=("numpy",)):
         self._control, theirs = socket.socketpair(socket.AF_UNIX, CONTROL_SOCKET)
         self._lock = threading.Lock()
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": GRADER_HOME,
                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
                "HOME": tempfile.gettempdir(), **ONE_THREAD}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "grader.worker", str(theirs.fileno())],
+            [sys.executable, "-m", "grader.public.worker", str(theirs.fileno()), *preload],
             pass_fds=[theirs.fileno()], env=env, cwd=tempfile.gettempdir(),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         theirs.close()
@@ -112,15 +116,16 @@ class ForkServer:
         """Fork a worker for the submission copy at `root`; return a `Worker`.
         `avoid`: functions the worker must refuse to enter (they hung before)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        request = json.dumps({"root": os.path.abspath(root), "limits": limits, "avoid": sorted(avoid),
-                              "sandbox": self.isolated if isolated is None else isolated}).encode()
+        request = protocol.spawn_request(os.path.abspath(root), limits, avoid,
+                                         self.isolated if isolated is None else isolated)
         with self._lock:
             socket.send_fds(self._control, [request], [theirs.fileno()])
             reply = self._control.recv(4096)
         theirs.close()
-        if not reply:
-            raise RuntimeError("the grader's fork server has stopped")
-        return Worker(json.loads(reply)["pid"], ours)
+        try:
+            return Worker(protocol.read_spawned(reply), ours)
+        except EOFError:
+            raise RuntimeError("the grader's fork server has stopped") from None
 
     def close(self):
         self._control.close()
@@ -148,14 +153,13 @@ class Worker:
         self.pid, self.sock, self.runner_pid = pid, sock, pid
         try:
             sock.settimeout(start_timeout)
-            hello = protocol.recv(sock).get("hello", {})
-        except (OSError, EOFError, protocol.ProtocolError, AttributeError) as exc:
+            self.runner_pid, self.sandbox = protocol.read_hello(protocol.recv(sock))
+        except protocol.ProtocolError as exc:
+            self.kill()
+            raise WorkerStartError(str(exc)) from None
+        except (OSError, EOFError) as exc:
             self.kill()
             raise WorkerStartError(f"the worker did not start ({type(exc).__name__})") from None
-        if "error" in hello or not isinstance(hello.get("pid"), int):
-            self.kill()
-            raise WorkerStartError(str(hello.get("error", "the worker did not say hello")))
-        self.runner_pid, self.sandbox = hello["pid"], str(hello.get("sandbox", ""))
         self.sent = 0  # requests sent: each reply must carry the id of the last one
 
     def run(self, job):
@@ -169,19 +173,13 @@ class Worker:
             protocol.send_encoded(self.sock, job.payload_with_id(self.sent))
             while True:
                 self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                message = protocol.recv(self.sock)
-                if not isinstance(message, dict) or message.get("id") != self.sent:
-                    raise protocol.ProtocolError("a message that is not the answer to this case")
-                if "enter" in message:
-                    unit = str(message["enter"])
-                elif "outputs" in message and isinstance(message["outputs"], dict):
-                    return Outcome("ok", outputs=message["outputs"], seconds=time.monotonic() - start)
-                elif "error" in message and isinstance(message["error"], dict):
-                    error = {k: str(message["error"].get(k, "")) for k in ("unit", "type", "message", "where",
-                                                                           "function")}
-                    return Outcome("error", error=error, seconds=time.monotonic() - start)
+                kind, value = protocol.read_reply(protocol.recv(self.sock), self.sent)
+                if kind == "enter":
+                    unit = value
+                elif kind == "outputs":
+                    return Outcome("ok", outputs=value, seconds=time.monotonic() - start)
                 else:
-                    raise protocol.ProtocolError("a message the grader does not know")
+                    return Outcome("error", error=value, seconds=time.monotonic() - start)
         except socket.timeout:
             where, function = self._where_stopped()
             self.kill()
@@ -191,7 +189,7 @@ class Worker:
             self.kill()
             reason = ("the worker process ended (the code exited, crashed or went over the memory limit)"
                       if isinstance(exc, (EOFError, OSError)) else f"the worker sent {exc}")
-            return Outcome("died", error={"unit": unit, "type": "WorkerDied", "message": reason},
+            return Outcome("crashed", error={"unit": unit, "type": "WorkerDied", "message": reason},
                            seconds=time.monotonic() - start)
 
     def _where_stopped(self, grace=0.5):
@@ -203,9 +201,9 @@ class Worker:
             deadline = time.monotonic() + grace
             while time.monotonic() < deadline:
                 self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                message = protocol.recv(self.sock)
-                if isinstance(message, dict) and isinstance(message.get("error"), dict):
-                    return str(message["error"].get("where", "")), str(message["error"].get("function", ""))
+                kind, value = protocol.read_reply(protocol.recv(self.sock), self.sent)
+                if kind == "error":
+                    return value["where"], value["function"]
         except (OSError, EOFError, protocol.ProtocolError):
             pass
         return "", ""
@@ -236,14 +234,14 @@ def run_cases(server, root, jobs, limits=Limits()):
                 try:
                     worker = server.spawn(root, limits.rlimits(budget), avoid=fatal)
                 except WorkerStartError as exc:
-                    outcomes[name] = Outcome("died", error={"unit": job.units[0], "type": "WorkerDied",
+                    outcomes[name] = Outcome("crashed", error={"unit": job.units[0], "type": "WorkerDied",
                                                             "message": f"the grader could not start a worker: {exc}"})
                     continue
             outcome = outcomes[name] = worker.run(job)
             if outcome.status == "error" and outcome.error["type"] == "NotRun" and outcome.error["message"] in fatal:
                 function = outcome.error["message"]
                 outcomes[name] = Outcome("skipped", error={"unit": outcome.error["unit"], **fatal[function]})
-            if outcome.status in ("timeout", "died"):
+            if outcome.status in ("timeout", "crashed"):
                 worker = None
                 failed = {"type": "NotRun",
                           "message": f"not run: {outcome.error['unit']} already failed in case {name} "

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from grader import class_report, protocol, report
-from grader.gradebook import Gradebook
-from grader.runner import ForkServer
-from grader.scoring import DEFAULT_SEED, build_jobs, reference_outputs, score_submission, unscorable
-from grader.submissions import SubmissionError, prepare, student_id
-from grader.suite import load_cases
+from grader.instructor import class_report, report
+from grader.public import plan
+from grader.instructor.gradebook import Gradebook
+from grader.public.runner import ForkServer
+from grader.public.scoring import DEFAULT_SEED, build_jobs, reference_outputs, score_submission, unscorable
+from grader.public.files import SubmissionError, prepare, student_id
+from grader.public.suite import load_cases
 
 
 @dataclass
@@ -73,7 +74,7 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
         if not regrade:
             context.known = gradebook.hashes(assignment, context.suite_hash)
         if executor == "dask":
-            from grader.dask_executor import score_all
+            from grader.instructor.dask_executor import score_all
             stream = score_all(context, submissions, scheduler, sandbox)
         else:
             stream = score_locally(context, submissions, server, workers)
@@ -129,14 +130,15 @@ def score_one(context, server, named, scratch):
 
 
 def suite_hash(cases, jobs, references):
-    """Changes whenever a case, its points, its inputs or its reference outputs change."""
+    """Changes whenever a case, its points, its inputs or its reference outputs
+    change; not when only the wire encoding does (`plan.canonical`)."""
     digest = hashlib.sha256()
     for case in cases:
-        digest.update(f"{case.name}\0{case.points}\0{case.hidden}\0".encode())
+        digest.update(f"{case.name}\0{case.points}\0{case.role}\0{case.hidden}\0".encode())
         if case.name in jobs:
-            digest.update(f"{jobs[case.name].timeout}\0".encode() + protocol.encode(jobs[case.name].request))
+            digest.update(f"{jobs[case.name].timeout}\0".encode() + plan.canonical(jobs[case.name].plan))
         if case.name in references:
-            digest.update(protocol.encode(references[case.name]))
+            digest.update(plan.canonical(references[case.name]))
     return digest.hexdigest()
 
 

@@ -9,6 +9,10 @@ arrays), and reading it costs a JSON parse and a memory copy.  Frames are
 length-prefixed.  The same array object used twice is sent once, and every
 place that uses it gets a fresh copy on arrival.
 
+Every message the two sides exchange is built and read here (the
+constructors and readers at the end), the fork server's control channel
+included, so that one page lists all they can say to each other.
+
 This module is imported by the worker, so it must stay small and import
 nothing from the rest of the grader.
 """
@@ -121,39 +125,6 @@ def decode(payload):
         raise ProtocolError(f"unreadable message ({type(exc).__name__}: {exc})") from None
 
 
-def call_units(target, calls):
-    """For each call of a case, the units a worker enters to make it: the
-    import of a module or notebook not loaded yet, then the function itself
-    ("Class.method", "function" or "Class" for a constructor).  The worker
-    reports each before it starts, and the grader, which computes the same
-    names, blames a hang or a crash on that unit and skips it afterwards."""
-    imported, owners, last, plan = set(), {}, None, []
-    for call in calls:
-        location, name = (call.get("target") or target).split(":", 1)
-        steps = []
-        method = call.get("method")
-        if method in (None, "__init__"):
-            if location not in imported:
-                imported.add(location)
-                steps.append(f"import {location}")
-            steps.append(name)
-            if method == "__init__":
-                last = name
-            owner = name
-        else:
-            owner = owners.get(call.get("on"), last) if call.get("on") else last
-            steps.append(f"{owner}.{method}")
-        if call.get("keep"):
-            owners[call["keep"]] = owner if method in (None, "__init__") else f"{owner}.{method}"
-        plan.append(steps)
-    return plan
-
-
-def units(target, calls):
-    """All the units of a case, in order (see `call_units`)."""
-    return [unit for steps in call_units(target, calls) for unit in steps]
-
-
 def send(sock, message):
     send_encoded(sock, encode(message))
 
@@ -180,3 +151,88 @@ def _read_exactly(sock, size):
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
+
+
+# ------------------------------------------------------------------ messages
+# Grader -> worker: {"run": plan, "id": n}, one per case (see `plan`).
+# Worker -> grader, each carrying the id of the request it answers:
+#   {"enter": unit}                  the worker is about to enter `unit`
+#   {"outputs": {name: value}}       the case ran; its saved values
+#   {"error": {ERROR_FIELDS}}        the student's code raised
+# Worker -> grader, once, before any request: {"hello": {"pid", "sandbox"}}
+# or {"hello": {"error": why}}.
+# Grader -> fork server (control channel, JSON): SPAWN_FIELDS, with the
+# worker's socket attached; reply {"pid": n}.
+ERROR_FIELDS = ("unit", "type", "message", "where", "function")
+SPAWN_FIELDS = ("root", "limits", "avoid", "sandbox")
+MAX_TEXT = 2000   # characters of any string a worker sends that the grader keeps
+
+
+def run(plan, number):
+    return {"run": plan, "id": number}
+
+
+def entering(unit, number):
+    return {"enter": unit, "id": number}
+
+
+def outputs(values, number):
+    return {"outputs": values, "id": number}
+
+
+def failure(number, **error):
+    return {"error": {key: str(error.get(key) or "")[:MAX_TEXT] for key in ERROR_FIELDS}, "id": number}
+
+
+def hello(pid, sandbox=None, error=None):
+    return {"hello": {"error": error} if error else {"pid": pid, "sandbox": sandbox}}
+
+
+def read_reply(message, number):
+    """("enter", unit), ("outputs", values) or ("error", {ERROR_FIELDS: str})
+    from a worker's reply to request `number`; ProtocolError for anything else."""
+    if not isinstance(message, dict) or message.get("id") != number:
+        raise ProtocolError("a message that is not the answer to this case")
+    if isinstance(message.get("enter"), str):
+        return "enter", message["enter"][:MAX_TEXT]
+    if isinstance(message.get("outputs"), dict):
+        return "outputs", message["outputs"]
+    if isinstance(message.get("error"), dict):
+        return "error", {key: str(message["error"].get(key, ""))[:MAX_TEXT] for key in ERROR_FIELDS}
+    raise ProtocolError("a message the grader does not know")
+
+
+def read_hello(message):
+    """(pid, sandbox mode) from a worker's hello; ProtocolError if it is none."""
+    hello = message.get("hello") if isinstance(message, dict) else None
+    if not isinstance(hello, dict):
+        raise ProtocolError("the worker did not say hello")
+    if "error" in hello:
+        raise ProtocolError(str(hello["error"])[:MAX_TEXT])
+    if not isinstance(hello.get("pid"), int) or isinstance(hello.get("pid"), bool):
+        raise ProtocolError("the worker's hello has no process id")
+    return hello["pid"], str(hello.get("sandbox", ""))[:MAX_TEXT]
+
+
+def spawn_request(root, limits, avoid, sandbox):
+    return json.dumps({"root": root, "limits": limits, "avoid": sorted(avoid), "sandbox": bool(sandbox)}).encode()
+
+
+def read_spawn_request(data):
+    request = json.loads(data)
+    if not isinstance(request, dict) or set(request) != set(SPAWN_FIELDS):
+        raise ProtocolError("a malformed request to the fork server")
+    return request
+
+
+def spawned(pid):
+    return json.dumps({"pid": pid}).encode()
+
+
+def read_spawned(data):
+    if not data:
+        raise EOFError("the grader's fork server has stopped")
+    reply = json.loads(data)
+    if not isinstance(reply, dict) or not isinstance(reply.get("pid"), int):
+        raise ProtocolError("a malformed reply from the fork server")
+    return reply["pid"]

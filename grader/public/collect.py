@@ -15,17 +15,14 @@ can see them; hence the reminder to save.
 
 Runs from the student bundle: it imports nothing that holds answers.
 """
-import io
 import json
 import os
 import tempfile
 import warnings
-import zipfile
 
-from grader.submissions import private_copy
-from grader.suite import UnknownAssignment, load_cases
+from grader.public.files import private_copy, read_tree, write_zip
+from grader.public.suite import UnknownAssignment, load_cases
 
-ZIP_TIME = (2020, 1, 1, 0, 0, 0)   # fixed, so that the same files give the same zip
 CHECKPOINT_SLACK = 1.0             # seconds: file systems store coarse times
 
 
@@ -148,36 +145,6 @@ def _schema_error(notebook):
 def _checkpoint(name):
     folder, base = os.path.split(name)
     return os.path.join(folder, ".ipynb_checkpoints", f"{base[:-len('.ipynb')]}-checkpoint.ipynb")
-
-
-def read_tree(folder, prefix=""):
-    """{prefix + relative path with '/': bytes} of every file under `folder`."""
-    files = {}
-    for current, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(current, name)
-            with open(path, "rb") as f:
-                files[prefix + os.path.relpath(path, folder).replace(os.sep, "/")] = f.read()
-    return files
-
-
-def write_zip(zip_path, entries, executables=()):
-    """Write {name: bytes} as a zip, names sorted and times fixed, so that the
-    same files give the same bytes; `executables` get mode 755.  Written
-    beside `zip_path` and renamed, so a failure never leaves half a zip."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(entries):
-            info = zipfile.ZipInfo(name, ZIP_TIME)
-            info.create_system = 3   # Unix, so that unzip applies the modes below
-            info.external_attr = (0o100755 if name in executables else 0o100644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, entries[name])
-    os.makedirs(os.path.dirname(os.path.abspath(zip_path)), exist_ok=True)
-    partial = f"{zip_path}.part"
-    with open(partial, "wb") as f:
-        f.write(buffer.getvalue())
-    os.replace(partial, zip_path)
 
 
 def _size(count):

@@ -24,7 +24,7 @@ import os
 import platform
 import sys
 
-from grader import protocol
+from grader.public import protocol
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID = 0x00020000, 0x10000000, 0x20000000
 CLONE_NEWNET, CLONE_NEWIPC = 0x40000000, 0x08000000
@@ -72,17 +72,16 @@ def readable_paths():
     return kept
 
 
-def isolate(copy, readable, conn, hello):
+def isolate(copy, readable, conn, mode):
     """Move the calling worker into the sandbox; return the path of its copy there.
 
     Three processes take part.  The caller (S, in the grader's namespaces)
     forks G, which enters new namespaces; S writes G's user and group maps
     (only a process outside may map `nobody` too).  G builds the new root and
     forks H, the first process of the new PID namespace: H returns from this
-    function and runs student code.  G calls `hello(pid)` with H's pid as the
-    grader sees it, so the grader can kill H (and with it everything H
-    started), and `hello` (a dict) joined by "pid", over `conn` (the socket to
-    the grader).  S and G then close `conn`, wait, and exit when H does, so
+    function and runs student code.  G says hello over `conn` (the socket to
+    the grader) with H's pid as the grader sees it, so the grader can kill H
+    (and with it everything H started), and the sandbox `mode`.  S and G then close `conn`, wait, and exit when H does, so
     that the grader sees the connection close when H dies.  Raises
     SandboxUnavailable in S, before anything changed, if the kernel says no.
     """
@@ -107,11 +106,11 @@ def isolate(copy, readable, conn, hello):
             _pivot(_build_root(copy, readable))
             h = os.fork()
         except OSError as exc:
-            protocol.send(conn, {"hello": {"error": f"the sandbox could not be built ({exc})"}})
+            protocol.send(conn, protocol.hello(None, error=f"the sandbox could not be built ({exc})"))
             os._exit(70)
         if h == 0:
             return SUBMISSION
-        protocol.send(conn, {"hello": {**hello, "pid": h}})
+        protocol.send(conn, protocol.hello(h, mode))
         conn.close()
         _, status = os.waitpid(h, 0)
         os._exit(os.waitstatus_to_exitcode(status) & 0xFF)

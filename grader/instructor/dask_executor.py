@@ -35,7 +35,7 @@ def score_all(context, submissions, scheduler, sandbox="auto"):
 
 def _score_remote(named, context, sandbox):
     """Runs on a Dask worker: score one submission with this process's fork server."""
-    from grader.grade import score_one
+    from grader.instructor.grade import score_one
     with tempfile.TemporaryDirectory(prefix="grader-dask-") as scratch:
         return score_one(context, _fork_server(sandbox), named, scratch)
 
@@ -44,7 +44,7 @@ def _fork_server(sandbox):
     global _server
     with _lock:
         if _server is None:
-            from grader.runner import ForkServer
+            from grader.public.runner import ForkServer
             _server = ForkServer(sandbox)
             atexit.register(_server.close)
         return _server

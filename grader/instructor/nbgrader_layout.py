@@ -49,7 +49,7 @@ def grade(assignment, course_dir, submissions, out_dir, **options):
         print(f"No submissions of {assignment} in {os.path.join(course_dir, SUBMITTED)}/ "
               f"(nbgrader keeps them in submitted/<student_id>/{assignment}/).")
         return 2
-    from grader import grade as command
+    from grader.instructor import grade as command
     return command.run(assignment, found + list(submissions), out_dir, **options)
 
 

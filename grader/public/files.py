@@ -1,10 +1,12 @@
-"""Find, unpack and copy a submission (trusted side; reads files, runs nothing).
+"""Files: find, unpack and copy a submission; read a tree; write a zip
+(trusted side; reads and writes files, runs nothing).
 
 A submission is a folder or a `.zip` holding one student's assignment files,
 either at its top level or inside one folder (e.g. `assignment1/`).  The
 student id is its name without extension.  Workers only ever see a private
 copy holding the submission's `.py` and `.ipynb` files.
 """
+import io
 import os
 import shutil
 import stat
@@ -15,7 +17,10 @@ MAX_FILE_BYTES = 20 * 2**20
 MAX_ZIP_BYTES = 200 * 2**20
 MAX_ZIP_FILES = 2000
 COPIED = (".py", ".ipynb")
-IGNORED_DIRS = {"__pycache__", ".ipynb_checkpoints", "__MACOSX", ".git", "datasets"}
+# Never part of an assignment, whoever reads the folder: grading, collect, release.
+IGNORED_DIRS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "__MACOSX", ".git", "datasets", "saved"}
+IGNORED_FILES = {".DS_Store"}
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)   # fixed, so that the same files give the same zip
 
 
 class SubmissionError(Exception):
@@ -86,3 +91,42 @@ def prepare(submission, workdir):
     else:
         raise SubmissionError(f"{submission} does not exist")
     return private_copy(submission, os.path.join(workdir, "copy"))
+
+
+def tree_files(folder):
+    """The relative paths ('/'-separated, sorted) of the files under `folder`
+    that belong to an assignment: no caches, checkpoints, data or saved models."""
+    found = []
+    for current, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in IGNORED_DIRS)
+        found += [os.path.relpath(os.path.join(current, name), folder).replace(os.sep, "/")
+                  for name in names if name not in IGNORED_FILES and not name.endswith(".pyc")]
+    return sorted(found)
+
+
+def read_tree(folder, prefix=""):
+    """{prefix + relative path: bytes} of the files under `folder` (see `tree_files`)."""
+    files = {}
+    for relative in tree_files(folder):
+        with open(os.path.join(folder, relative), "rb") as f:
+            files[prefix + relative] = f.read()
+    return files
+
+
+def write_zip(zip_path, entries, executables=()):
+    """Write {name: bytes} as a zip, names sorted and times fixed, so that the
+    same files give the same bytes; `executables` get mode 755.  Written
+    beside `zip_path` and renamed, so a failure never leaves half a zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.create_system = 3   # Unix, so that unzip applies the modes below
+            info.external_attr = (0o100755 if name in executables else 0o100644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, entries[name])
+    os.makedirs(os.path.dirname(os.path.abspath(zip_path)), exist_ok=True)
+    partial = f"{zip_path}.part"
+    with open(partial, "wb") as f:
+        f.write(buffer.getvalue())
+    os.replace(partial, zip_path)

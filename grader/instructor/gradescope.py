@@ -27,15 +27,14 @@ import re
 import tempfile
 import time
 
-from grader import report
-from grader.collect import read_tree, write_zip
-from grader.grade import build_context, score_one
-from grader.runner import ForkServer
-from grader.scoring import DEFAULT_SEED
-from grader.submissions import SubmissionError, find_root, private_copy
-from grader.suite import load_cases
+from grader.instructor import report
+from grader.instructor.grade import build_context, score_one
+from grader.public.runner import ForkServer
+from grader.public.scoring import DEFAULT_SEED
+from grader.public.files import SubmissionError, find_root, private_copy, read_tree, write_zip
+from grader.public.suite import load_cases
 
-SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GRADER_DIR = os.path.join(SOURCE_ROOT, "grader")
 VENV = "/autograder/venv"
 # What the grader itself imports to grade (numpy in the worker, protocol and
@@ -139,16 +138,11 @@ def bundle(assignment, zip_path, repo_root):
 
 
 def grader_files(repo_root, assignment):
-    """{zip name: bytes}: the grader's modules and the suites of `assignment` only."""
-    grader_dir = os.path.join(repo_root, "grader")
-    names = [n for n in os.listdir(grader_dir) if n.endswith(".py")]
-    names += [f"suites/{n}" for n in ("__init__.py", f"{assignment}.py", f"{assignment}_hidden.py")
-              if os.path.isfile(os.path.join(grader_dir, "suites", n))]
-    files = {}
-    for name in names:
-        with open(os.path.join(grader_dir, name), "rb") as f:
-            files[f"grader/{name}"] = f.read()
-    return files
+    """{zip name: bytes}: the grader's modules and the suite of `assignment`
+    (public and hidden cases; not the other assignments', not the planted bugs)."""
+    suite = {f"suites/{assignment}/{n}" for n in ("__init__.py", "public.py", "hidden.py")}
+    return {f"grader/{name}": data for name, data in read_tree(os.path.join(repo_root, "grader")).items()
+            if name.endswith(".py") and (not name.startswith("suites/") or name in suite | {"suites/__init__.py"})}
 
 
 def requirements(repo_root, solution_dir):

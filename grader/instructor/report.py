@@ -3,7 +3,7 @@ import csv
 import html
 import json
 
-from grader.scoring import format_points
+from grader.public.results import format_points
 
 
 def write_grades_csv(path, case_names, rows):

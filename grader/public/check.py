@@ -8,10 +8,11 @@ that holds answers.
 import os
 import tempfile
 
-from grader.runner import ForkServer
-from grader.scoring import build_jobs, format_points, score_submission
-from grader.submissions import SubmissionError, prepare
-from grader.suite import UnknownAssignment, load_cases
+from grader.public.runner import ForkServer
+from grader.public.results import format_points
+from grader.public.scoring import build_jobs, score_submission
+from grader.public.files import SubmissionError, prepare
+from grader.public.suite import UnknownAssignment, load_cases
 
 
 def run(assignment_dir, assignment=None):

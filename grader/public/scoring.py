@@ -3,33 +3,11 @@
 Shared by `check` (public cases, no reference) and `grade` (all cases,
 against reference outputs computed once per run).
 """
-from dataclasses import dataclass
-
-from grader.compare import Verdict
-from grader.runner import Job, Limits, run_cases
+from grader.public.compare import Verdict
+from grader.public.results import CaseResult
+from grader.public.runner import Job, Limits, run_cases
 
 DEFAULT_SEED = 231
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    case: str
-    function: str
-    score: float
-    max_score: float
-    status: str     # passed, failed, error, timeout, crashed, skipped
-    message: str
-    hint: str
-    hidden: bool
-
-    @property
-    def passed(self):
-        return self.status == "passed"
-
-
-def format_points(value):
-    """Points as people write them: 1, 0.5, 76."""
-    return f"{value:g}"
 
 
 def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0):
@@ -38,9 +16,9 @@ def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0):
     multiplies every case's time limit (slow machines, or fast tests)."""
     jobs = {}
     for case in cases:
-        if case.calls is not None:
-            request, given = case.request(seed)
-            jobs[case.name] = Job(request, case.timeout * time_scale, given)
+        if case.plan is not None:
+            wire, given = case.build(seed)
+            jobs[case.name] = Job(wire, case.timeout * time_scale, given)
     return jobs
 
 
@@ -56,25 +34,26 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
     results = []
     for case in cases:
         status, message = "passed", ""
-        if case.calls is not None:
+        if case.plan is not None:
             outcome = outcomes[case.name]
             if outcome.status == "ok":
-                expected = references[case.name] if case.hidden and case.reference else None
+                expected = references[case.name] if case.role == "reference" else None
                 status, message = _judge(lambda: case.check(outcome.outputs, expected, jobs[case.name].given))
             else:
                 status, message = _explain(outcome)
         if status == "passed" and case.source_rule is not None:
             status, message = static[case.name]
-        results.append(CaseResult(case.name, case.function, case.points if status == "passed" else 0,
-                                  case.points, status, message, case.hint, case.hidden))
+        points = case.points if case.graded else 0
+        results.append(CaseResult(case.name, case.function, points if status == "passed" else 0, points, status,
+                                  message, case.hint, case.hidden, case.graded))
     return results
 
 
 def reference_outputs(server, solution_root, cases, jobs):
     """The reference solution's outputs for every hidden case that runs code
     (with a generous time limit: the reference is trusted)."""
-    hidden = {c.name: Job(jobs[c.name].request, max(c.timeout, 60.0)) for c in cases
-              if c.hidden and c.reference and c.name in jobs}
+    hidden = {c.name: Job(jobs[c.name].plan, max(c.timeout, 60.0)) for c in cases
+              if c.role == "reference" and c.name in jobs}
     outcomes = run_cases(server, solution_root, hidden, Limits(memory_bytes=None))
     broken = {name: o.error for name, o in outcomes.items() if o.status != "ok"}
     if broken:
@@ -93,7 +72,7 @@ def _judge(check):
 def _explain(outcome):
     error = outcome.error
     where = f" ({error['where']})" if error.get("where") else ""
-    unit = error.get("unit", "")
+    unit = outcome.unit
     if outcome.status == "error":
         if unit.startswith("import "):
             return "error", f"{unit[7:]} could not be loaded: {error['type']}{where}: {error['message']}"
@@ -104,11 +83,12 @@ def _explain(outcome):
         stopped = f"; it was stopped at {error['where']}" if error.get("where") else ""
         return "timeout", (f"{unit} {error['message']}{stopped}. "
                            "Look for a loop that never ends, or code far slower than it should be.")
-    if outcome.status == "died":
+    if outcome.status == "crashed":
         return "crashed", f"while running {unit}, {error['message']}"
     return "skipped", error["message"]
 
 
 def unscorable(cases, message):
     """Results for a submission that could not be opened at all: every case 0."""
-    return [CaseResult(c.name, c.function, 0, c.points, "error", message, c.hint, c.hidden) for c in cases]
+    return [CaseResult(c.name, c.function, 0, c.points if c.graded else 0, "error", message, c.hint, c.hidden, c.graded)
+            for c in cases]

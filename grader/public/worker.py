@@ -1,7 +1,7 @@
 """The student side: a fork server, and the worker that runs one submission.
 
 Nothing here is trusted.  The grader starts this module in a fresh interpreter
-(`python -m grader.worker FD`) with a scrubbed environment, before it has
+(`python -m grader.public.worker FD`) with a scrubbed environment, before it has
 computed any reference output.  The fork server imports numpy once and then,
 for each submission, forks a worker that
 
@@ -32,7 +32,7 @@ import types
 
 import numpy  # noqa: F401 -- loaded once here, so that every forked worker starts with it
 
-from grader import protocol, sandbox
+from grader.public import plan, protocol, sandbox
 
 # Python 2 era CS231n starter code imports `past.builtins` (the `future`
 # package).  A correct student file must not fail for that alone.
@@ -85,7 +85,7 @@ def serve_forever(control_fd):
             return
         if not data:
             return
-        request = json.loads(data)
+        request = protocol.read_spawn_request(data)
         pid = os.fork()
         if pid == 0:
             control.close()
@@ -98,7 +98,7 @@ def serve_forever(control_fd):
                 code = 1
             os._exit(code)
         os.close(fds[0])
-        control.send(json.dumps({"pid": pid}).encode())
+        control.send(protocol.spawned(pid))
 
 
 def _start_worker(conn, request, readable):
@@ -108,16 +108,16 @@ def _start_worker(conn, request, readable):
     in force.  Returns the copy's path as this process sees it."""
     os.setsid()
     root = request["root"]
-    hello = {"pid": os.getpid(), "sandbox": "off"}
-    if request.get("sandbox"):
+    mode = "off"
+    if request["sandbox"]:
         try:
-            root = sandbox.isolate(root, readable, conn, {"sandbox": "namespaces"})
-            hello = None  # the sandbox's supervisor has said hello for us
+            root = sandbox.isolate(root, readable, conn, "namespaces")
+            mode = None  # the sandbox's supervisor has said hello for us
             sandbox.drop_privileges()
         except sandbox.SandboxUnavailable as exc:
-            hello["sandbox"] = f"unavailable: {exc}"
-    if hello is not None:
-        protocol.send(conn, {"hello": hello})
+            mode = f"unavailable: {exc}"
+    if mode is not None:
+        protocol.send(conn, protocol.hello(os.getpid(), mode))
     limits = dict(request["limits"])
     if os.getuid() != sandbox.NOBODY:
         limits.pop("RLIMIT_NPROC", None)  # counted per user: safe only for one that runs nothing but workers
@@ -134,7 +134,7 @@ def _start_worker(conn, request, readable):
     os.chdir(root)
     sys.path.insert(0, root)
     for name in [m for m in sys.modules if m == "grader" or m.startswith("grader.")]:
-        if name != "grader.protocol":
+        if name not in ("grader.public.protocol", "grader.public.plan"):
             del sys.modules[name]
     _install_past_builtins()
     avoid(request.get("avoid"), root)
@@ -168,66 +168,33 @@ def serve_submission(conn, root="."):
     def send(message):
         if os.getpid() != me:
             os._exit(0)
-        protocol.send(conn, {**message, "id": request.get("id")})
+        protocol.send(conn, message)
 
     while True:
         try:
             request = protocol.recv(conn)
         except EOFError:
             return
-        send(run_request(request, root, lambda unit: send({"enter": unit})))
+        number = request.get("id")
+        kind, value = run_plan(request["run"], root, lambda unit: send(protocol.entering(unit, number)))
+        send(protocol.outputs(value, number) if kind == "outputs" else protocol.failure(number, **value))
 
 
-def run_request(request, root, enter=lambda unit: None):
-    """Run the calls of one case and return {"outputs": ...} or {"error": ...}.
+def run_plan(wire, root, enter=lambda unit: None):
+    """Execute one case's plan on the submission at `root` (see `plan.execute`);
+    return ("outputs", values) or ("error", description)."""
+    unit = None
 
-    request: {"target": "module:Name" or "notebook.ipynb:function", "calls": [call, ...]}
-    where a call is {"method", "args", "kwargs", "target", "on", "keep", "save", "pick"}:
-    method None calls the target (the call's own, or the case's); "__init__"
-    constructs it and makes the result the current instance; any other name
-    is a method of the current instance, or of the object kept as `on`.  An
-    argument {"__ref__": name, "index": i} stands for a value kept earlier
-    (element i of it), so that a backward pass gets its own forward's cache.
-    `keep` stores the result in the worker; `save` sends it back as plain
-    data (or the part of it at path `pick`, e.g. (1, "W1")).
-    """
-    target, calls = request["target"], request["calls"]
-    kept, outputs, instance, unit = {}, {}, None, None
+    def entered(name):
+        nonlocal unit
+        unit = name
+        enter(name)
     try:
-        for call, steps in zip(calls, protocol.call_units(target, calls)):
-            for step in steps:
-                if step != unit:  # say so only when the unit changes: cheap for many calls of one function
-                    unit = step
-                    enter(unit)
-            method = call.get("method")
-            args = [_dereference(a, kept) for a in call.get("args", [])]
-            kwargs = {k: _dereference(v, kept) for k, v in call.get("kwargs", {}).items()}
-            if method is None:
-                value = resolve(call.get("target") or target, root)(*args, **kwargs)
-            elif method == "__init__":
-                value = instance = resolve(call.get("target") or target, root)(*args, **kwargs)
-            else:
-                owner = kept[call["on"]] if call.get("on") else instance
-                value = getattr(owner, method)(*args, **kwargs)
-            if call.get("keep"):
-                kept[call["keep"]] = value
-            if call.get("save"):
-                picked = value
-                for key in call.get("pick") or ():
-                    picked = picked[key]
-                outputs[call["save"]] = protocol.plain_copy(picked)  # raises for values we do not carry
-        return {"outputs": outputs}
-    except protocol.ProtocolError as exc:
-        return {"error": {"unit": unit, "type": "UnsupportedValue", "message": f"it returned {exc}", "where": ""}}
+        return "outputs", plan.execute(wire, lambda target: resolve(target, root), entered, protocol.plain_copy)
+    except protocol.ProtocolError as exc:  # a value we do not carry: the student's return value
+        return "error", {"unit": unit, "type": "UnsupportedValue", "message": f"it returned {exc}"}
     except BaseException as exc:  # SystemExit and KeyboardInterrupt are the student's too
-        return {"error": describe_exception(exc, unit, root)}
-
-
-def _dereference(value, kept):
-    if isinstance(value, dict) and "__ref__" in value:
-        found = kept[value["__ref__"]]
-        return found[value["index"]] if value.get("index") is not None else found
-    return value
+        return "error", describe_exception(exc, unit, root)
 
 
 def describe_exception(exc, unit, root):
@@ -372,4 +339,6 @@ def notebook_code_cells(path):
 
 
 if __name__ == "__main__":
+    for module in sys.argv[2:]:  # the suite's environment: what every forked worker starts with
+        importlib.import_module(module)
     serve_forever(int(sys.argv[1]))

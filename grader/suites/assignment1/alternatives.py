@@ -1,12 +1,10 @@
-"""Correct code written differently from the reference scores full marks:
-another vectorisation, the other reading of "L2 regularisation"
-(0.5 * reg * sum(W**2)), float labels, (1, D) where (D,) is meant, scipy."""
-import ast
-import os
-
-import pytest
-
-from conftest import failing
+"""Assignment 1: correct code written differently from the reference, which
+must score full marks (another vectorisation, the other reading of "L2
+regularisation", 0.5 * reg * sum(W**2), float labels, (1, D) where (D,) is
+meant, scipy), and code that only looks right, which must lose its cases.
+Instructors only.
+"""
+from grader.public.suite import Alternative
 
 SVM = "cs231n/classifiers/linear_svm.py"
 SOFTMAX = "cs231n/classifiers/softmax.py"
@@ -15,7 +13,7 @@ NET = "cs231n/classifiers/fc_net.py"
 
 ALTERNATIVES = {
     # Half-strength penalty, take_along_axis, a boolean mask.
-    "svm_loss_vectorized_half_reg": (SVM, "svm_loss_vectorized", '''
+    "svm_loss_vectorized_half_reg": Alternative(SVM, "svm_loss_vectorized", '''
 def svm_loss_vectorized(W, X, y, reg):
     n = X.shape[0]
     scores = X @ W
@@ -28,7 +26,7 @@ def svm_loss_vectorized(W, X, y, reg):
     return loss, X.T @ coeff / n + reg * W
 '''),
     # The starter's loops, the other way round, and the half-strength penalty.
-    "svm_loss_naive_half_reg": (SVM, "svm_loss_naive", '''
+    "svm_loss_naive_half_reg": Alternative(SVM, "svm_loss_naive", '''
 def svm_loss_naive(W, X, y, reg):
     dW = np.zeros_like(W)
     loss = 0.0
@@ -45,7 +43,7 @@ def svm_loss_naive(W, X, y, reg):
     return loss / n + 0.5 * reg * np.sum(W * W), dW / n + reg * W
 '''),
     # scipy's logsumexp and a one-hot matrix.
-    "softmax_loss_vectorized_logsumexp": (SOFTMAX, "softmax_loss_vectorized", '''
+    "softmax_loss_vectorized_logsumexp": Alternative(SOFTMAX, "softmax_loss_vectorized", '''
 def softmax_loss_vectorized(W, X, y, reg):
     from scipy.special import logsumexp
     n, c = X.shape[0], W.shape[1]
@@ -56,7 +54,7 @@ def softmax_loss_vectorized(W, X, y, reg):
     dW = X.T.dot(np.exp(log_probs) - one_hot) / n + 2 * reg * W
     return loss, dW
 '''),
-    "softmax_loss_naive_half_reg": (SOFTMAX, "softmax_loss_naive", '''
+    "softmax_loss_naive_half_reg": Alternative(SOFTMAX, "softmax_loss_naive", '''
 def softmax_loss_naive(W, X, y, reg):
     loss, dW = 0.0, np.zeros(W.shape)
     n = X.shape[0]
@@ -70,13 +68,13 @@ def softmax_loss_naive(W, X, y, reg):
     return loss / n + 0.5 * reg * np.sum(W * W), dW / n + reg * W
 '''),
     # db shaped (1, M) by keepdims, as some students return it.
-    "affine_backward_keepdims": (LAYERS, "affine_backward", '''
+    "affine_backward_keepdims": Alternative(LAYERS, "affine_backward", '''
 def affine_backward(dout, cache):
     x, w, b = cache
     x2 = x.reshape(x.shape[0], np.prod(x.shape[1:]))
     return (dout @ w.T).reshape(*x.shape), x2.T @ dout, dout.sum(axis=0, keepdims=True)
 '''),
-    "softmax_loss_layer_probabilities": (LAYERS, "softmax_loss", '''
+    "softmax_loss_layer_probabilities": Alternative(LAYERS, "softmax_loss", '''
 def softmax_loss(x, y):
     shifted = x - x.max(axis=1, keepdims=True)
     probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
@@ -86,7 +84,7 @@ def softmax_loss(x, y):
     dx[np.arange(n), y] -= 1
     return loss, dx / n
 '''),
-    "svm_loss_layer_loops": (LAYERS, "svm_loss", '''
+    "svm_loss_layer_loops": Alternative(LAYERS, "svm_loss", '''
 def svm_loss(x, y):
     n, c = x.shape
     loss, dx = 0.0, np.zeros_like(x)
@@ -100,7 +98,7 @@ def svm_loss(x, y):
     return loss, dx
 '''),
     # The network written out in numpy, without the layer helpers.
-    "two_layer_net_plain_numpy": (NET, "TwoLayerNet.loss", '''
+    "two_layer_net_plain_numpy": Alternative(NET, "TwoLayerNet.loss", '''
     def loss(self, X, y=None):
         W1, b1, W2, b2 = (self.params[k] for k in ("W1", "b1", "W2", "b2"))
         Xf = X.reshape(X.shape[0], -1)
@@ -121,45 +119,15 @@ def svm_loss(x, y):
 '''),
 }
 
-
-def replace_function(path, qualname, source):
-    """Swap the definition of `qualname` in `path` for `source`."""
-    with open(path) as f:
-        text = f.read()
-    scope = ast.parse(text)
-    for name in qualname.split("."):
-        scope = next(n for n in scope.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name)
-    lines = text.split("\n")
-    start = scope.lineno - 1 - len(scope.decorator_list)
-    lines[start:scope.end_lineno] = source.strip("\n").split("\n")
-    with open(path, "w") as f:
-        f.write("\n".join(lines))
-
-
-@pytest.mark.parametrize("name", sorted(ALTERNATIVES))
-def test_a_correct_but_different_implementation_scores_full_marks(grade, complete, name):
-    path, qualname, source = ALTERNATIVES[name]
-    replace_function(os.path.join(complete, path), qualname, source)
-    assert failing(grade(complete)) == set()
-
-
 CHEATS = {
     # Returns nothing computed from its input: its gradient "matches" a constant loss.
-    "svm_loss_naive_constant": (SVM, "svm_loss_naive", '''
+    "svm_loss_naive_constant": Alternative(SVM, "svm_loss_naive", '''
 def svm_loss_naive(W, X, y, reg):
     return 0.0, np.zeros_like(W)
-'''),
+''', frozenset({"svm_naive_gradient_matches_numeric"})),
     # A loop hidden behind a call to the naive version.
-    "svm_loss_vectorized_calls_naive": (SVM, "svm_loss_vectorized", '''
+    "svm_loss_vectorized_calls_naive": Alternative(SVM, "svm_loss_vectorized", '''
 def svm_loss_vectorized(W, X, y, reg):
     return svm_loss_naive(W, X, y, reg)
-'''),
+''', frozenset({"svm_initial_loss_and_no_loops"})),
 }
-
-
-@pytest.mark.parametrize("name, lost_case", [("svm_loss_naive_constant", "svm_naive_gradient_matches_numeric"),
-                                             ("svm_loss_vectorized_calls_naive", "svm_initial_loss_and_no_loops")])
-def test_code_that_only_looks_right_earns_nothing_for_it(grade, complete, name, lost_case):
-    path, qualname, source = CHEATS[name]
-    replace_function(os.path.join(complete, path), qualname, source)
-    assert lost_case in failing(grade(complete))

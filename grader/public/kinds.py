@@ -1,0 +1,215 @@
+"""Case kinds: CS231n's conventions, known once (trusted side, shipped with
+the public cases).
+
+A kind names what a student writes -- a function, a layer's forward/backward
+pair, a loss, a model class -- and makes the cases that judge it.  Every
+kind can make a case of any role from a plan builder and a check:
+
+    kind.example(name, plan, out, rule)    fixed inputs, known answer
+    kind.reference(name, plan, rule)       fresh inputs, against the reference
+    kind.property(name, plan, check)       judged by a property
+    kind.self_check(name, plan, check)     two of the student's functions agree
+
+where plan(rng) returns the steps (see `plan`), or (steps, given).  The
+layer, loss and model kinds add the cases CS231n's notebooks make again and
+again (a forward pass, a backward pass against the reference or against
+numerical gradients), so that a new layer takes a few lines:
+
+    leaky = Layer("cs231n.layers", "leaky_relu_forward", "leaky_relu_backward", x=(4, 5), params=(0.1,))
+    CASES = [leaky.forward("leaky_relu_forward_random"), leaky.backward("leaky_relu_backward_random")]
+"""
+from grader.public.compare import close, each, equals_data, matches_reference
+from grader.public.numeric import matches_numeric, nudged_calls, sample_entries
+from grader.public.plan import Call, Let, Like, Ref, Save
+from grader.public.suite import Case
+
+
+def _seed(rng):
+    """A seed for a value the worker draws (`Like`), itself drawn from the case's rng."""
+    return int(rng.integers(2**31))
+
+
+class Kind:
+    """What a student implements (`function`, as feedback names it) and where
+    it lives (`target`: "pkg.module:Name" or "notebook.ipynb:function")."""
+
+    def __init__(self, target, function=None):
+        self.target = target
+        self.function = function or target.split(":", 1)[1]
+
+    def case(self, name, role, plan, check, points=1, **options):
+        return Case(name, points, options.pop("function", self.function), options.pop("target", self.target),
+                    role, plan, check, **options)
+
+    def example(self, name, plan, out, rule=None, key="out", **options):
+        return self.case(name, "example", plan, equals_data(out, rule or close(), key), **options)
+
+    def reference(self, name, plan, rule=None, keys=(), **options):
+        return self.case(name, "reference", plan, matches_reference(rule or close(), *keys), **options)
+
+    def property(self, name, plan, check, **options):
+        return self.case(name, "property", plan, check, **options)
+
+    def self_check(self, name, plan, check, **options):
+        return self.case(name, "self-check", plan, check, **options)
+
+
+class Function(Kind):
+    """A plain function, `Function("cs231n.classifiers.softmax", "softmax_loss_naive")`."""
+
+    def __init__(self, module, name, function=None):
+        super().__init__(f"{module}:{name}", function)
+
+    def call(self, *args, save="out", **kwargs):
+        """The step that calls it and saves its result as `save`."""
+        return Call(self.target, *args, save=save, **kwargs)
+
+
+class Loss(Function):
+    """A function returning (loss, gradient of its first argument), as the
+    linear classifiers' losses (W, X, y, reg) and the loss layers (x, y) do."""
+
+    def gradient_check(self, name, inputs, role="property", entries=8, gradient="dW", **options):
+        """The loss at its first argument nudged by +-h in `entries` sampled
+        places, against the gradient it returns; inputs(rng) -> the arguments."""
+        def plan(rng):
+            first, *rest = inputs(rng)
+            evaluate = lambda nudged, save: [Call(self.target, nudged, *rest, save=save, pick=(0,))]
+            return [Call(self.target, first, *rest, save="analytic", pick=(1,)),
+                    *nudged_calls(evaluate, first, sample_entries(rng, first.shape, entries))]
+        return self.case(name, role, plan, matches_numeric(names={"": gradient}), **options)
+
+
+class Layer(Kind):
+    """A layer as CS231n writes one: forward(*inputs, *params) -> (out, cache)
+    and backward(dout, cache) -> the gradient of each input, in order (one
+    array for one input, else a tuple such as (dx, dw, db)).
+
+    `shapes` (keyword arguments, in the forward's order) are the array
+    inputs and their default shapes; `params` are the arguments after them
+    (e.g. a conv_param dict).  Each case may give other shapes or params.
+    The upstream gradient is drawn in the worker, shaped like the forward's
+    output (`plan.Like`), so no case needs to know that shape.
+    """
+
+    def __init__(self, module, forward, backward, params=(), **shapes):
+        super().__init__(f"{module}:{forward}")
+        self.backward_target = f"{module}:{backward}"
+        self.backward_function = backward
+        self.params, self.shapes = tuple(params), shapes
+
+    def _inputs(self, rng, shapes):
+        merged = {**self.shapes, **shapes}
+        return [rng.normal(size=merged[name]) for name in self.shapes]
+
+    def gradients_rule(self, rule=None):
+        """How backward's result is compared: one rule per input, named dx, dw, ..."""
+        rule = rule or close()
+        names = [f"d{name}" for name in self.shapes]
+        return rule if len(names) == 1 else each(*[rule] * len(names), names=names)
+
+    def example(self, name, inputs, out, rule=None, params=None, **options):
+        plan = lambda rng: [Call(self.target, *inputs, *(self.params if params is None else params), save="out",
+                                 pick=(0,))]
+        return super().example(name, plan, out, rule, **options)
+
+    def forward(self, name, rule=None, params=None, **shapes_and_options):
+        shapes, options = self._split(shapes_and_options)
+        plan = lambda rng: [Call(self.target, *self._inputs(rng, shapes), *self._params(params), save="out",
+                                 pick=(0,))]
+        return self.reference(name, plan, rule, **options)
+
+    def backward(self, name, rule=None, params=None, **shapes_and_options):
+        shapes, options = self._split(shapes_and_options)
+
+        def plan(rng):
+            return [Call(self.target, *self._inputs(rng, shapes), *self._params(params), keep="forward"),
+                    Let("dout", Like("forward", 0, seed=_seed(rng))),
+                    Call(self.backward_target, Ref("dout"), Ref("forward", 1), save="out")]
+        options.setdefault("function", self.backward_function)
+        options.setdefault("target", self.backward_target)
+        return self.reference(name, plan, self.gradients_rule(rule), **options)
+
+    def gradient_check(self, name, role="self-check", entries=6, params=None, **shapes_and_options):
+        """backward's gradients against centred differences of forward, each
+        input nudged in `entries` sampled places."""
+        shapes, options = self._split(shapes_and_options)
+        names = list(self.shapes)
+
+        def plan(rng):
+            inputs, extra = self._inputs(rng, shapes), self._params(params)
+            dout = Like("forward", 0, seed=_seed(rng))
+            steps = [Call(self.target, *inputs, *extra, keep="forward"), Let("dout", dout),
+                     Call(self.backward_target, Ref("dout"), Ref("forward", 1), keep="grads")]
+            given = {}
+            for position, x in enumerate(inputs):
+                prefix = f"input{position}_"
+                steps.append(Save(prefix + "analytic", Ref("grads", position) if len(inputs) > 1 else Ref("grads")))
+
+                def evaluate(nudged, save, position=position):
+                    arguments = list(inputs)
+                    arguments[position] = nudged
+                    return [Call(self.target, *arguments, *extra, save=save, pick=(0,))]
+                steps += nudged_calls(evaluate, x, sample_entries(rng, x.shape, entries), prefix)
+                given[prefix] = dout
+            return steps, given
+        prefixes = tuple(f"input{i}_" for i in range(len(names)))
+        check = matches_numeric(prefixes, names={p: f"d{n}" for p, n in zip(prefixes, names)})
+        options.setdefault("function", self.backward_function)
+        options.setdefault("target", self.backward_target)
+        return self.case(name, role, plan, check, **options)
+
+    def _params(self, params):
+        return self.params if params is None else tuple(params)
+
+    def _split(self, given):
+        """Keyword arguments that name an input are shapes; the rest are case options."""
+        return ({k: v for k, v in given.items() if k in self.shapes},
+                {k: v for k, v in given.items() if k not in self.shapes})
+
+
+class Model(Kind):
+    """A class the student completes: constructed with `init` keyword
+    arguments, then its methods called (`steps`).  `Model(...).method(name)`
+    is the kind for one of its methods, as feedback names it."""
+
+    def __init__(self, target, function=None, **init):
+        super().__init__(target, function or target.split(":", 1)[1])
+        self.init = init
+
+    def method(self, name):
+        return Model(self.target, f"{self.function}.{name}", **self.init)
+
+    def steps(self, *calls, init=None):
+        """Construct the model (kept as "model"), then make `calls`: each a
+        `Call` whose function is a method name, made on the model."""
+        kwargs = self.init if init is None else init
+        return [Call(self.target, keep="model", **kwargs),
+                *[Call(c.function, *c.args, on="model", keep=c.keep, save=c.save, pick=c.pick, **c.kwargs)
+                  for c in calls]]
+
+    def set(self, attribute, value):
+        """The call that sets `model.attribute = value`."""
+        return Call("__setattr__", attribute, value)
+
+    def get(self, attribute, save):
+        """The call that reads `model.attribute` and saves it."""
+        return Call("__getattribute__", attribute, save=save)
+
+    def gradient_check(self, name, inputs, entries=4, role="property", init=None, **options):
+        """loss(X, y)'s grads against centred differences of its loss, each
+        parameter nudged in `entries` places; inputs(rng) -> (params, X, y)."""
+        def plan(rng):
+            values, X, y = inputs(rng)
+            calls = []
+            for key, value in values.items():
+                calls += [self.set("params", values), Call("loss", X, y, save=f"{key}_analytic", pick=(1, key))]
+
+                def evaluate(nudged, save, key=key):
+                    return [self.set("params", {**values, key: nudged}), Call("loss", X, y, save=save, pick=(0,))]
+                calls += nudged_calls(evaluate, value, sample_entries(rng, value.shape, entries), f"{key}_")
+            return self.steps(*calls, init=init)
+        prefixes = tuple(f"{key}_" for key in options.pop("params"))
+        check = matches_numeric(prefixes, names={p: f"grads[{p[:-1]!r}]" for p in prefixes})
+        return self.case(name, role, plan, check, **options)
+

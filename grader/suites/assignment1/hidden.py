@@ -1,0 +1,280 @@
+"""Assignment 1, hidden cases: compared with the reference solution.
+
+Instructors only: this file never ships to students.  Inputs are drawn
+fresh from the run's seed; the grader computes the reference outputs itself.
+"""
+import numpy as np
+
+from grader.public.compare import PASS, Verdict, as_array, close, each, labels, mapping, matches_either_reference
+from grader.public.kinds import Model
+from grader.public.plan import Call, Ref
+from grader.public.source_rules import no_loops
+from grader.suites.assignment1.public import (LINEAR, LOSS_AND_GRADIENT, affine, cross_validation, knn,
+                                              knn_data, knn_steps, linear_data, net, net_params, relu,
+                                              softmax_loss_layer, softmax_naive, softmax_vectorized, svm_loss_layer,
+                                              svm_naive, svm_vectorized)
+
+DISTANCES = {"compute_distances_two_loops": "two_loops", "compute_distances_one_loop": "one_loop",
+             "compute_distances_no_loops": "no_loops"}
+
+
+def distances(method, num_train, num_test, dim, pixels=False):
+    def plan(rng):
+        X_train, y_train, X_test = knn_data(rng, num_train, num_test, dim)
+        if pixels:  # whole-number pixel values stored as integers
+            X_train, X_test = rng.integers(0, 256, size=X_train.shape), rng.integers(0, 256, size=X_test.shape)
+        return knn_steps(X_train, y_train, Call(method, X_test, save="out"))
+    return plan
+
+
+def vote(num_train, num_test, k, num_classes=10):
+    """predict_labels on distinct random distances (no ties among distances,
+    so the order of equal distances never matters)."""
+    def plan(rng):
+        dists = rng.permuted(np.tile(np.arange(num_train, dtype=float), (num_test, 1)), axis=1) + rng.random()
+        y_train = rng.integers(num_classes, size=num_train)
+        return knn_steps(np.zeros((num_train, 1)), y_train, Call("predict_labels", dists, k=k, save="out"))
+    return plan
+
+
+def tied_vote(num_test, k, num_classes=10):
+    """Test point i's k nearest neighbours are training points i*k ... i*k+k-1,
+    half of them labelled a and half b: every vote is a tie between a and b."""
+    def plan(rng):
+        num_train = num_test * k
+        dists = 10.0 + rng.random((num_test, num_train))
+        y_train = np.empty(num_train, dtype=np.int64)
+        for i in range(num_test):
+            block = slice(i * k, (i + 1) * k)
+            dists[i, block] = rng.random(k)
+            y_train[block] = rng.permutation(np.repeat(rng.choice(num_classes, 2, replace=False), k // 2))
+        return knn_steps(np.zeros((num_train, 1)), y_train, Call("predict_labels", dists, k=k, save="out"))
+    return plan
+
+
+def dispatch(rng):
+    X_train, y_train, X_test = knn_data(rng, 25, 6, 5)
+    return knn_steps(X_train, y_train, *[Call("predict", X_test, k=3, num_loops=n, save=f"loops_{n}")
+                                         for n in (0, 1, 2)])
+
+
+def cross_validation_plan(num_train, k_choices, num_folds):
+    def plan(rng):
+        X = rng.normal(size=(num_train, 6)) + np.repeat(np.eye(6)[:3] * 1.5, -(-num_train // 3), axis=0)[:num_train]
+        y = np.repeat(np.arange(3), -(-num_train // 3))[:num_train]
+        order = rng.permutation(num_train)
+        return [cross_validation.call(X[order], y[order], k_choices, num_folds=num_folds)]
+    return plan
+
+
+def knn_cases():
+    shapes = [("random", 9, 7, 5, False), ("one_test_point_one_feature", 6, 1, 1, False),
+              ("integer_pixels", 11, 4, 12, True)]
+    for method, short in DISTANCES.items():
+        for label, num_train, num_test, dim, pixels in shapes:
+            yield knn.method(method).reference(
+                f"{short}_{label}", distances(method, num_train, num_test, dim, pixels),
+                hint="Compare your distances with a hand computation for one pair of points.")
+    yield knn.method("compute_distances_no_loops").reference(
+        "no_loops_realistic_size", distances("compute_distances_no_loops", 120, 30, 3072),
+        hint="Check the broadcasting of the squared norms: (num_test, 1) + (1, num_train).")
+    predict_labels = knn.method("predict_labels")
+    yield predict_labels.reference("predict_labels_k1", vote(20, 8, 1), labels(),
+                                   hint="With k=1, take the label of the nearest training point.")
+    yield predict_labels.reference("predict_labels_k5", vote(30, 10, 5), labels(),
+                                   hint="Take the k smallest distances of each row, then vote.")
+    yield predict_labels.reference("predict_labels_k_equals_num_train", vote(7, 5, 7, 3), labels(),
+                                   hint="k may be as large as the number of training points.")
+    yield predict_labels.reference("predict_labels_tied_votes", tied_vote(6, 4), labels(), points=2,
+                                   hint="When two labels get the same number of votes, choose the smaller.")
+    yield knn.method("predict").reference(
+        "predict_dispatches_num_loops", dispatch, labels(), keys=("loops_0", "loops_1", "loops_2"),
+        hint="predict(X, k, num_loops) must give the same labels whichever distance function it uses.")
+    yield cross_validation.reference(
+        "cross_validation_accuracies", cross_validation_plan(45, [1, 3, 7], 5), mapping(close(rtol=1e-9)),
+        points=2, timeout=30,
+        hint="Use np.array_split for the folds, fold i as validation and the others, in order, for training.")
+    yield cross_validation.reference(
+        "cross_validation_uneven_folds", cross_validation_plan(23, [2, 4], 4), mapping(close(rtol=1e-9)),
+        timeout=30, hint="When the data does not split evenly, np.array_split makes the first folds one larger.")
+
+
+# ------------------------------------------------------- linear classifiers
+LINEAR_SHAPES = [("random", 9, 6, 4, 0.3), ("single_example", 1, 5, 3, 0.2), ("zero_reg", 12, 7, 5, 0.0),
+                 ("realistic_size", 50, 3073, 10, 0.25)]
+
+
+def linear_loss(loss, num_train, dim, num_classes, reg, large_scores=False):
+    """The loss at reg, and at reg / 2: the second is the reference's answer
+    for a student who reads "L2 regularisation" as 0.5 * reg * sum(W**2).
+    With `large_scores`, every score is about 1000 (exp() overflows unless
+    the scores are shifted) while the scores of one example stay within a
+    few units of each other (so shifted probabilities do not underflow)."""
+    def plan(rng):
+        W, X, y = linear_data(rng, num_train, dim, num_classes, weight_scale=0.01 if dim > 100 else 0.5)
+        if large_scores:
+            X[:, 0], W[0, :] = 1000.0, 1.0
+        return [loss.call(W, X, y, reg), loss.call(W, X, y, reg / 2, save="half_reg")]
+    return plan
+
+
+def linear_loss_cases():
+    either = matches_either_reference(LOSS_AND_GRADIENT, "out", "half_reg")
+    for short, naive, vectorized, hint in (
+            ("svm", svm_naive, svm_vectorized, "Count, for each example, the classes whose margin is violated."),
+            ("softmax", softmax_naive, softmax_vectorized, "Shift each row of scores by its maximum before exp().")):
+        for loss in (naive, vectorized):
+            module_file = loss.target.split(":")[0].replace(".", "/") + ".py"
+            rule = (no_loops(module_file, loss.function, forbidden=(), siblings_prefix=f"{short}_loss_")
+                    if loss is vectorized else None)
+            for label, num_train, dim, num_classes, reg in LINEAR_SHAPES:
+                if loss is naive and label == "realistic_size":
+                    continue
+                yield loss.case(f"{loss.function}_{label}", "reference",
+                                linear_loss(loss, num_train, dim, num_classes, reg), either,
+                                source_rule=rule if label == "random" else None, timeout=20,
+                                hint=hint if loss is naive else
+                                "Compute all scores with one matrix product; build dW from a matrix of coefficients.")
+        if short == "softmax":
+            for loss in (naive, vectorized):
+                yield loss.case(f"{loss.function}_large_scores", "reference",
+                                linear_loss(loss, 6, 5, 4, 0.1, large_scores=True), either,
+                                hint="exp() of a score of 1000 overflows: subtract each row's maximum score first.")
+
+
+def blobs(rng, num_train, dim, num_classes, spread=4.0):
+    """Well separated Gaussian clusters, one per class, with a bias column of ones."""
+    centres = spread * rng.normal(size=(num_classes, dim))
+    y = rng.integers(num_classes, size=num_train)
+    X = centres[y] + rng.normal(size=(num_train, dim))
+    return np.hstack([X, np.ones((num_train, 1))]), y
+
+
+def linear_training(classifier):
+    def plan(rng):
+        X, y = blobs(rng, 300, 5, 3)
+        return (classifier.steps(Call("train", X, y, learning_rate=1e-2, reg=1e-5, num_iters=150, batch_size=50,
+                                      save="history"),
+                                 Call("predict", X, save="predictions")),
+                {"y": y, "num_iters": 150})
+    return plan
+
+
+def learns(got, expected=None, given=None):
+    """Check, whatever the random minibatches: one loss per iteration, the loss
+    falls, and the trained classifier separates well separated clusters."""
+    history = as_array(got.get("history"), "the loss history")
+    if isinstance(history, Verdict):
+        return history
+    if history.shape != (given["num_iters"],):
+        return Verdict(False, f"train should return a list of num_iters ({given['num_iters']}) losses; "
+                              f"got {history.size}")
+    if not np.all(np.isfinite(history)) or not history[-10:].mean() < history[:10].mean():
+        return Verdict(False, "the loss did not go down during training: check the minibatch and the update")
+    predictions = as_array(got.get("predictions"), "the predictions")
+    if isinstance(predictions, Verdict):
+        return predictions
+    accuracy = float(np.mean(predictions.ravel() == given["y"])) if predictions.size == given["y"].size else 0.0
+    if accuracy < 0.9:
+        return Verdict(False, f"after training on well separated clusters the training accuracy is only "
+                              f"{accuracy:.2f} (at least 0.90 expected)")
+    return PASS
+
+
+def predictions(classifier, num_train, dim, num_classes):
+    def plan(rng):
+        W, X, _ = linear_data(rng, num_train, dim, num_classes)
+        return classifier.steps(classifier.set("W", W), Call("predict", X, save="out"))
+    return plan
+
+
+def linear_classifier_cases():
+    svm, softmax = (Model(f"{LINEAR}:{name}", "LinearClassifier") for name in ("LinearSVM", "Softmax"))
+    yield softmax.method("predict").reference(
+        "linear_classifier_predict", predictions(softmax, 15, 6, 4), labels(),
+        hint="Predict the class with the highest score, X.dot(W).argmax(axis=1).")
+    yield svm.method("predict").reference(
+        "linear_classifier_predict_single_example", predictions(svm, 1, 4, 3), labels(),
+        hint="For one example, return an array of shape (1,).")
+    for classifier in (svm, softmax):
+        yield classifier.method("train").property(
+            f"{classifier.target.split(':')[1].lower()}_train_learns", linear_training(classifier), learns,
+            points=2, timeout=20, hint="Sample a minibatch with np.random.choice, then step W against the gradient.")
+
+
+# ------------------------------------------------------------------ layers
+def loss_layer(loss, num_train, num_classes, offset=0.0):
+    def plan(rng):
+        x = offset + rng.normal(size=(num_train, num_classes))
+        return [loss.call(x, rng.integers(num_classes, size=num_train))]
+    return plan
+
+
+def layer_cases():
+    yield affine.forward("affine_forward_multidimensional", x=(4, 3, 2, 2), w=(12, 5), b=(5,),
+                         hint="Reshape each example of x to one row of D = d_1 * ... * d_k entries.")
+    yield affine.forward("affine_forward_single_example", x=(1, 7), w=(7, 3), b=(3,),
+                         hint="Use x.shape[0] for N rather than assuming N > 1.")
+    yield affine.backward("affine_backward_multidimensional", x=(4, 3, 2, 2), w=(12, 5), b=(5,),
+                          hint="dx must have the original shape of x.")
+    yield affine.backward("affine_backward_single_example", x=(1, 6), w=(6, 2), b=(2,),
+                          hint="db is dout summed over the examples.")
+    yield relu.forward("relu_forward_random", x=(5, 3, 4),
+                       hint="ReLU keeps positive entries and sets the others to 0, whatever the shape.")
+    yield relu.backward("relu_backward_random", x=(5, 3, 4), hint="Pass dout through where x > 0 only.")
+    for loss, hint in ((svm_loss_layer, "Margins of 1 against the correct class score, averaged over N."),
+                       (softmax_loss_layer, "Shift scores by the row maximum; average the loss and dx over N.")):
+        yield loss.reference(f"{loss.function}_layer_random", loss_layer(loss, 10, 6), LOSS_AND_GRADIENT, hint=hint)
+        yield loss.reference(f"{loss.function}_layer_single_example", loss_layer(loss, 1, 4), LOSS_AND_GRADIENT,
+                             hint=hint)
+    yield softmax_loss_layer.reference(
+        "softmax_loss_layer_large_scores", loss_layer(softmax_loss_layer, 5, 4, offset=1000.0), LOSS_AND_GRADIENT,
+        hint="exp() of a large score overflows: subtract each row's maximum first.")
+
+
+# -------------------------------------------------------------- the network
+def net_loss(num_train, reg, with_labels=True):
+    def plan(rng):
+        params = net_params(rng, dims=(8, 6, 4))
+        X = rng.normal(size=(num_train, 8))
+        args = (X, rng.integers(4, size=num_train)) if with_labels else (X,)
+        return net.steps(net.set("params", params), Call("loss", *args, save="out"),
+                         init={"input_dim": 8, "hidden_dim": 6, "num_classes": 4, "reg": reg})
+    return plan
+
+
+def net_training(rng):
+    X, y = blobs(rng, 400, 10, 3)
+    data = {"X_train": X[:300, :-1], "y_train": y[:300], "X_val": X[300:, :-1], "y_val": y[300:]}
+    model = net.steps(init={"input_dim": 10, "hidden_dim": 20, "num_classes": 3, "weight_scale": 1e-1, "reg": 1e-3})
+    return [*model,
+            Call("cs231n.solver:Solver", Ref("model"), data, update_rule="sgd", optim_config={"learning_rate": 0.1},
+                 num_epochs=8, batch_size=25, verbose=False, keep="solver"),
+            Call("train", on="solver"),
+            Call("check_accuracy", data["X_val"], data["y_val"], on="solver", save="accuracy")]
+
+
+def trains_well(got, expected=None, given=None):
+    accuracy = got.get("accuracy")
+    if not isinstance(accuracy, (int, float)) or not accuracy >= 0.9:
+        return Verdict(False, f"trained with Solver on well separated clusters, the net reaches a validation "
+                              f"accuracy of {accuracy} (at least 0.90 expected)")
+    return PASS
+
+
+def net_cases():
+    grads = each(close(), mapping(close()), names=("the loss", "grads"))
+    loss = net.method("loss")
+    hint = "Forward: affine - relu - affine; backward through the same steps in reverse."
+    yield loss.reference("two_layer_net_scores", net_loss(5, 0.0, with_labels=False),
+                         hint="With y=None, return the scores of the second affine layer.")
+    yield loss.reference("two_layer_net_loss_without_reg", net_loss(9, 0.0), grads, points=2, hint=hint)
+    yield loss.reference("two_layer_net_loss_with_reg", net_loss(9, 0.7), grads, points=2,
+                         hint="The penalty is 0.5 * reg * (sum(W1**2) + sum(W2**2)); its gradient is reg * W.")
+    yield loss.reference("two_layer_net_loss_single_example", net_loss(1, 0.3), grads, hint=hint)
+    yield net.property("two_layer_net_trains_with_solver", net_training, trains_well, points=2, timeout=30,
+                       target="cs231n.solver:Solver", function="TwoLayerNet (trained by Solver)",
+                       hint="If the gradients check out, look at the initialisation (weight_scale) and the loss scale.")
+
+
+CASES = [*knn_cases(), *linear_loss_cases(), *linear_classifier_cases(), *layer_cases(), *net_cases()]

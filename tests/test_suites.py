@@ -1,0 +1,70 @@
+"""Every assignment's suite, discovered: the reference scores full marks, the
+blank release zero, each planted bug loses exactly the cases it must, each
+correct alternative nothing, and each piece of code that only looks right
+the cases it must.  A new assignment folder in grader/suites/ is tested here
+with no new test code."""
+import os
+
+import pytest
+
+from grader.public.suite import instructor_part, load_cases
+from make_submissions import apply, complete_copy, replace_function
+from support import ASSIGNMENTS, REPO, failing
+
+
+def declared(part, attribute):
+    """(assignment, name) for every entry of the suites' `part`.`attribute`."""
+    return [(a, name) for a in ASSIGNMENTS for name in sorted(getattr(instructor_part(a, part), attribute, {}))]
+
+
+@pytest.fixture
+def complete_of(tmp_path):
+    return lambda assignment: complete_copy(os.path.join(REPO, "solutions", assignment), str(tmp_path / assignment))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_reference_solution_scores_full_marks(graders, assignment):
+    assert failing(graders(assignment)(os.path.join(REPO, "solutions", assignment))) == set()
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_complete_submission_without_markers_scores_full_marks(graders, complete_of, assignment):
+    assert failing(graders(assignment)(complete_of(assignment))) == set()
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_blank_release_scores_zero_with_a_message_for_every_case(graders, assignment):
+    results = graders(assignment)(os.path.join(REPO, "assignments", assignment))
+    assert sum(r.score for r in results.values()) == 0
+    assert all("not implemented yet" in r.message for r in results.values())
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_graded_function_has_a_planted_bug(assignment):
+    mutants = instructor_part(assignment, "mutants")
+    broken = set().union(*(m.breaks for m in mutants.MUTANTS.values()))
+    functions = {c.function for c in load_cases(assignment, hidden=True) if c.name in broken}
+    assert functions == {c.function for c in load_cases(assignment, hidden=True)}
+
+
+@pytest.mark.parametrize("assignment, name", declared("mutants", "MUTANTS"))
+def test_each_planted_bug_loses_exactly_the_cases_it_breaks(graders, complete_of, assignment, name):
+    mutant = instructor_part(assignment, "mutants").MUTANTS[name]
+    root = complete_of(assignment)
+    apply(mutant, root)
+    assert failing(graders(assignment)(root)) == mutant.breaks
+
+
+@pytest.mark.parametrize("assignment, name", declared("alternatives", "ALTERNATIVES"))
+def test_a_correct_but_different_implementation_scores_full_marks(graders, complete_of, assignment, name):
+    root = complete_of(assignment)
+    replace_function(root, instructor_part(assignment, "alternatives").ALTERNATIVES[name])
+    assert failing(graders(assignment)(root)) == set()
+
+
+@pytest.mark.parametrize("assignment, name", declared("alternatives", "CHEATS"))
+def test_code_that_only_looks_right_earns_nothing_for_it(graders, complete_of, assignment, name):
+    cheat = instructor_part(assignment, "alternatives").CHEATS[name]
+    root = complete_of(assignment)
+    replace_function(root, cheat)
+    assert cheat.loses and cheat.loses <= failing(graders(assignment)(root))
