@@ -115,8 +115,8 @@ def bundle_names(bundle_path):
         return archive.namelist()
 
 
-@pytest.mark.parametrize("name", ["setup.sh", "run_autograder", "grader/__main__.py", "grader/gradescope.py",
-                                  f"grader/suites/{ASSIGNMENT}.py", f"grader/suites/{ASSIGNMENT}_hidden.py",
+@pytest.mark.parametrize("name", ["setup.sh", "run_autograder", "grader/__main__.py", "grader/instructor/gradescope.py",
+                                  f"grader/suites/{ASSIGNMENT}/public.py", f"grader/suites/{ASSIGNMENT}/hidden.py",
                                   f"solutions/{ASSIGNMENT}/knn.ipynb",
                                   f"solutions/{ASSIGNMENT}/cs231n/classifiers/k_nearest_neighbor.py"])
 def test_the_bundle_holds_what_grading_needs(bundle_names, name):
@@ -126,8 +126,8 @@ def test_the_bundle_holds_what_grading_needs(bundle_names, name):
 def test_the_bundle_holds_nothing_else(bundle_names):
     assert {name.split("/")[0] for name in bundle_names} == BUNDLE_TOP_LEVEL
     assert {name.split("/")[1] for name in bundle_names if name.startswith("solutions/")} == {ASSIGNMENT}
-    assert all(name.startswith(f"grader/suites/{ASSIGNMENT}") or name == "grader/suites/__init__.py"
-               for name in bundle_names if name.startswith("grader/suites/"))
+    assert {name for name in bundle_names if name.startswith("grader/suites/")} == {
+        "grader/suites/__init__.py", *(f"grader/suites/{ASSIGNMENT}/{n}" for n in ("__init__.py", "public.py", "hidden.py"))}
     assert not [name for name in bundle_names if name.startswith(("solutions/", "grader/"))
                 and not name.endswith((".py", ".ipynb"))]   # no saved models, data or caches
 

@@ -87,13 +87,14 @@ def bundle(tmp_path_factory, repo):
 def test_the_student_bundle_holds_the_release_and_the_public_checks(bundle):
     names = zipfile.ZipFile(bundle).namelist()
     assert f"{ASSIGNMENT}/knn.ipynb" in names and f"{ASSIGNMENT}/{KNN_FILE}" in names
-    assert f"grader/suites/{ASSIGNMENT}.py" in names and "grader/worker.py" in names
+    assert f"grader/suites/{ASSIGNMENT}/public.py" in names and "grader/public/worker.py" in names
 
 
 def test_the_student_bundle_holds_nothing_hidden_and_no_answer(bundle, repo):
     archive = zipfile.ZipFile(bundle)
     names = archive.namelist()
-    assert not [n for n in names if "hidden" in n or "solutions" in n or n.endswith(("release.py", "grade.py"))]
+    assert not [n for n in names if "hidden" in n or "solutions" in n or "instructor" in n
+                or n.endswith(("mutants.py", "alternatives.py"))]
     solution = open(os.path.join(repo, "solutions", ASSIGNMENT, KNN_FILE)).read()
     assert release.answer_lines(solution)
     assert release.leaked_lines(solution, archive.read(f"{ASSIGNMENT}/{KNN_FILE}").decode()) == []
