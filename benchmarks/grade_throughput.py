@@ -17,12 +17,10 @@ temporary nbgrader course whose assignment holds one autograding notebook,
 knn_tests.ipynb, with a locked test cell per graded case of our suite (same
 inputs, same points), released with `nbgrader generate_assignment` and graded
 with one `nbgrader autograde assignment1 --force`, as an instructor runs it.
-A cell whose case compares with the reference asserts np.allclose
-(np.array_equal for labels) against the reference's outputs, computed here
-from solutions/ and shipped with the inputs in knn_tests_data.npz; a cell
-whose case checks a property instead (a loss that falls, a gradient that
-matches its numeric estimate) calls the suite's own check function.  The
-last lines compare both graders' points, case by case.
+Each cell runs its case's plan with our one plan interpreter (`plan.execute`)
+on the student's code and judges it with the case's own check, against the
+reference's outputs computed here from solutions/.  The last lines compare
+both graders' points, case by case.
 
 --time-scale (default 0.2) multiplies every time limit of both graders, so
 that an infinite loop costs 2 s instead of 10; the 1,000-submission estimate
@@ -31,8 +29,8 @@ run it twice.
 """
 import argparse
 import csv
-import inspect
 import math
+import pickle
 import os
 import re
 import shlex
@@ -77,18 +75,11 @@ finally:
     sys.stderr.write(f"\\n@@maxrss_kib self={own} children={children}\\n")
 """
 
-# Defined in the test notebook's first cell, and used here on solutions/ for
-# the reference outputs: a notebook function as our worker takes it (the
-# `def` and the notebook's import lines it uses, nothing else).
-NOTEBOOK_FUNCTION = '''\
-def notebook_function(path, name):
-    """Function `name` from notebook `path`, taken exactly as our worker takes it."""
-    if GRADER_HOME not in sys.path:
-        sys.path.append(GRADER_HOME)
-    from grader.public.worker import function_from_notebook
-    return function_from_notebook(path, name)
-'''
-
+# The test notebook's first cell: every graded cell runs one case of our
+# suite exactly as our worker runs it -- its plan through `plan.execute`, a
+# notebook function taken as the worker takes it -- and judges it with the
+# case's own check and source rule.  Same inputs, same judging, same points:
+# only the way the code is run and isolated differs.
 HELPERS = '''\
 def student_file(name):
     """A file of the student's submission.  nbgrader carries into autograded/
@@ -101,53 +92,22 @@ def student_file(name):
     return os.path.join(here, "..", "..", "..", "submitted", student, assignment, name)
 
 
-def assert_matches(got, expected, rtol=1e-6):
-    """np.allclose (np.array_equal for integers), through dicts, tuples and lists."""
-    if isinstance(expected, dict):
-        assert isinstance(got, dict) and sorted(map(str, got)) == sorted(map(str, expected)), "wrong keys"
-        for key in expected:
-            assert_matches(got[key], expected[key], rtol)
-    elif isinstance(expected, (tuple, list)) and any(isinstance(e, (dict, tuple, list, np.ndarray)) for e in expected):
-        assert isinstance(got, (tuple, list)) and len(got) == len(expected), "wrong length"
-        for g, e in zip(got, expected):
-            assert_matches(g, e, rtol)
-    else:
-        expected = np.asarray(expected)
-        assert np.shape(got) == expected.shape, f"shape {np.shape(got)}, expected {expected.shape}"
-        if expected.dtype.kind in "biu":
-            assert np.array_equal(got, expected)
-        else:
-            assert np.allclose(np.asarray(got, dtype=float), expected, rtol=rtol, atol=1e-9)
+def resolve(target):
+    location, name = target.split(":", 1)
+    if location.endswith(".ipynb"):
+        return function_from_notebook(student_file(location), name)
+    return getattr(importlib.import_module(location), name)
 
 
-def assert_no_loops(path, qualname, forbidden=(), siblings_prefix=None):
-    """The source of `qualname` in `path` has no loop, comprehension or forbidden name."""
-    import ast
-    with open(path, encoding="utf-8") as f:
-        scope = ast.parse(f.read())
-    for part in qualname.split("."):
-        scope = [n for n in scope.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == part][-1]
-    loops = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-    for node in ast.walk(scope):
-        assert not isinstance(node, loops), f"a loop at line {node.lineno}"
-        name = getattr(node, "id", None) or getattr(node, "attr", None)
-        assert name not in forbidden, f"uses {name}"
-        if siblings_prefix and name and name.startswith(siblings_prefix):
-            assert name == qualname.split(".")[-1], f"calls {name}"
-
-
-def assert_property(case, got, expected=None, given=None):
-    """For a case whose check is a property (a loss that falls, a gradient
-    that matches its numeric estimate, ...), not a reference output: the
-    suite's own check function, on the outputs as our grader sees them."""
-    if not SUITE:
-        sys.path.append(GRADER_HOME)
-        from grader.public.suite import load_cases
-        SUITE.update((c.name, c) for c in load_cases(ASSIGNMENT, hidden=True))
-    from grader.public.protocol import plain_copy
-    got = {k: plain_copy(v) for k, v in got.items()}
-    verdict = SUITE[case].check(got, expected) if given is None else SUITE[case].check(got, expected, given)
+def run_case(name):
+    """Case `name`: its plan on the student's code, then its own check."""
+    case, data = SUITE[name], CASES[name]
+    got = execute(data["plan"], resolve, copy_out=plain_copy)
+    verdict = case.check(got, data["expected"], data["given"])
     assert verdict.passed, verdict.message
+    if case.source_rule is not None:
+        verdict = case.source_rule(os.getcwd())
+        assert verdict.passed, verdict.message
 '''
 
 
@@ -293,166 +253,45 @@ def grade_ours(students, out, jobs, scale, log_prefix):
 
 
 # ----------------------------------------------------- the nbgrader notebook
-class CellWriter:
-    """Python source for one case's calls, its arrays collected for an .npz."""
-
-    def __init__(self, case, arrays):
-        self.case, self.arrays, self.count = case, arrays, 0
-
-    def value(self, value):
-        if isinstance(value, np.ndarray):
-            key = f"{self.case}__{self.count}"
-            self.count += 1
-            self.arrays[key] = value
-            return f'D["{key}"]'
-        if isinstance(value, dict) and "__ref__" in value:
-            ref = f"kept[{value['__ref__']!r}]"
-            return ref + (f"[{value['index']!r}]" if value.get("index") is not None else "")
-        if isinstance(value, dict):
-            return "{" + ", ".join(f"{k!r}: {self.value(v)}" for k, v in value.items()) + "}"
-        if isinstance(value, (list, tuple)):
-            items = ", ".join(self.value(v) for v in value)
-            return f"[{items}]" if isinstance(value, list) else f"({items}{',' if len(value) == 1 else ''})"
-        if isinstance(value, np.generic):
-            value = value.item()
-        if isinstance(value, float) and not math.isfinite(value):
-            return f"float({str(value)!r})"
-        return repr(value)
-
-    def calls(self, request):
-        """Code that makes the calls of `request` and leaves the saved results in `got`."""
-        lines, imported = ["kept, got = {}, {}"], set()
-        instance = None
-        for call in request["calls"]:
-            location, name = (call.get("target") or request["target"]).split(":", 1)
-            method = call.get("method")
-            if method in (None, "__init__") and (location, name) not in imported:
-                imported.add((location, name))
-                lines.append(f"{name} = notebook_function(student_file({location!r}), {name!r})"
-                             if location.endswith(".ipynb")
-                             else f"from {location} import {name}")
-            arguments = [self.value(a) for a in call.get("args", [])]
-            arguments += [f"{k}={self.value(v)}" for k, v in call.get("kwargs", {}).items()]
-            arguments = ", ".join(arguments)
-            if method is None:
-                expression = f"{name}({arguments})"
-            elif method == "__init__":
-                instance = "obj"
-                lines.append(f"obj = {name}({arguments})")
-                expression = "obj"
-            else:
-                owner = f"kept[{call['on']!r}]" if call.get("on") else instance
-                expression = f"{owner}.{method}({arguments})"
-            if call.get("keep") or call.get("save"):
-                if expression != "obj":
-                    lines.append(f"value = {expression}")
-                    expression = "value"
-                if call.get("keep"):
-                    lines.append(f"kept[{call['keep']!r}] = {expression}")
-                if call.get("save"):
-                    picked = "".join(f"[{key!r}]" for key in call.get("pick") or ())
-                    lines.append(f"got[{call['save']!r}] = {expression}{picked}")
-            elif expression != "obj":
-                lines.append(expression)
-        return "\n".join(lines)
-
-    def assertions(self, expected, keys):
-        """One assert per saved output `keys`: np.allclose (np.array_equal for labels)."""
-        lines = []
-        for key in keys:
-            value = expected[key]
-            if isinstance(value, np.ndarray):
-                literal = self.value(value)
-                test = (f"np.array_equal(got[{key!r}], {literal})" if value.dtype.kind in "biu" else
-                        f"np.allclose(got[{key!r}], {literal}, rtol=1e-6, atol=1e-9)")
-                lines.append(f"assert np.shape(got[{key!r}]) == {literal}.shape and {test}")
-            else:
-                lines.append(f"assert_matches(got[{key!r}], {self.value(value)})")
-        return "\n".join(lines)
-
-
-def compared_keys(case):
-    """The outputs a case compares with the reference's (or with fixed data),
-    or None when its check is a property of the outputs instead."""
-    kind = case.check.__qualname__.split(".")[0]
-    names = inspect.getclosurevars(case.check).nonlocals
-    if kind == "matches_reference":
-        return tuple(names.get("keys") or ("out",))
-    if kind == "equals_data":
-        return (names.get("key", "out"),)
-    return None
-
-
-def source_rule_code(rule):
-    """The test-cell line for a `no_loops` source rule (read from its closure), or None."""
-    names = inspect.getclosurevars(rule).nonlocals
-    if "path" not in names or "qualname" not in names:
-        return None
-    return (f"assert_no_loops({names['path']!r}, {names['qualname']!r}, {tuple(names.get('forbidden') or ())!r}, "
-            f"{names.get('siblings_prefix')!r})")
-
-
 def build_test_notebook(folder):
-    """Write knn_tests.ipynb and knn_tests_data.npz (inputs and reference outputs)
-    into `folder`.  Returns (test cells, points, cells calling the suite's own
-    property check, cases not mirrored)."""
+    """Write knn_tests.ipynb (a locked test cell per graded case) and
+    knn_tests_cases.pickle (each case's plan, given and reference outputs)
+    into `folder`.  Returns (test cells, points, cells judged by a property)."""
     import nbformat
-    from grader.public.protocol import plain_copy
-    solution = os.path.join(REPO, "solutions", ASSIGNMENT)
-    sys.path.insert(0, solution)           # the reference's cs231n, for the expected outputs
-    helpers = {"sys": sys, "GRADER_HOME": REPO}
-    exec(NOTEBOOK_FUNCTION, helpers)
-    arrays, cells, points, properties, skipped = {}, [], 0, 0, []
-    for case in load_cases(ASSIGNMENT, hidden=True):
-        if case.calls is None:
-            skipped.append(case.name)
-            continue
-        built = case.request(DEFAULT_SEED)
-        request, given = built if isinstance(built, tuple) else (built, None)
-        writer = CellWriter(case.name, arrays)
-        code = writer.calls(request)
-        namespace = {"np": np, "D": dict(arrays), "student_file": lambda name: os.path.join(solution, name),
-                     "notebook_function": helpers["notebook_function"]}
-        exec(code, namespace)                  # the reference's outputs
-        expected = {key: plain_copy(value) for key, value in namespace["got"].items()}
-        keys = compared_keys(case)
-        if keys is not None:
-            checks = writer.assertions(expected, keys)
-        else:
-            properties += 1
-            checks = (f"assert_property({case.name!r}, got, "
-                      f"{writer.value(expected) if case.hidden else None}, {writer.value(given)})")
-        if case.source_rule is not None:
-            rule = source_rule_code(case.source_rule)
-            if rule is None:
-                skipped.append(case.name + " (its source rule)")
-            else:
-                checks += "\n" + rule
-        source = f"# {case.name} ({case.points:g} point{'s' if case.points != 1 else ''})\n{code}\n{checks}"
-        cells.append(nbformat.v4.new_code_cell(source, metadata={"nbgrader": {
-            "grade": True, "grade_id": case.name, "locked": True, "points": case.points,
-            "schema_version": 3, "solution": False, "task": False}}))
-        points += case.points
-    sys.path.remove(solution)
+    from grader.public.runner import ForkServer
+    from grader.public.scoring import build_jobs, reference_outputs
+    cases = load_cases(ASSIGNMENT, hidden=True)
+    jobs = build_jobs(cases, DEFAULT_SEED)
+    with ForkServer() as server:
+        references = reference_outputs(server, os.path.join(REPO, "solutions", ASSIGNMENT), cases, jobs)
+    data = {c.name: {"plan": jobs[c.name].plan, "given": jobs[c.name].given, "expected": references.get(c.name)}
+            for c in cases}
+    with open(os.path.join(folder, f"{TESTS}_cases.pickle"), "wb") as f:  # our own data, for our own notebook
+        pickle.dump(data, f)
+    cells = [nbformat.v4.new_code_cell(
+        f"# {case.name} ({case.points:g} point{'s' if case.points != 1 else ''})\nrun_case({case.name!r})",
+        metadata={"nbgrader": {"grade": True, "grade_id": case.name, "locked": True, "points": case.points,
+                               "schema_version": 3, "solution": False, "task": False}}) for case in cases]
     setup = "\n".join([
-        "# Set-up: the student's cs231n package (this folder) and the hidden suite's inputs.",
-        "import os, sys",
-        "import numpy as np",
+        "# Set-up: the student's cs231n package (this folder), our suite and its inputs.",
+        "import importlib, os, pickle, sys",
         "sys.path.insert(0, os.getcwd())",
-        "import cs231n",
-        f'D = np.load("{TESTS}_data.npz", allow_pickle=False)',
-        f"GRADER_HOME, ASSIGNMENT, SUITE = {REPO!r}, {ASSIGNMENT!r}, {{}}",
-        "", NOTEBOOK_FUNCTION, HELPERS])
+        f"sys.path.append({REPO!r})",
+        "from grader.public.plan import execute",
+        "from grader.public.protocol import plain_copy",
+        "from grader.public.suite import load_cases",
+        "from grader.public.worker import function_from_notebook",
+        f"SUITE = {{c.name: c for c in load_cases({ASSIGNMENT!r}, hidden=True)}}",
+        f'CASES = pickle.load(open("{TESTS}_cases.pickle", "rb"))',
+        "", HELPERS])
     notebook = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell(setup, metadata={"nbgrader": {
             "grade": False, "grade_id": "setup", "locked": True, "schema_version": 3,
             "solution": False, "task": False}})] + cells,
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                   "language_info": {"name": "python"}})
-    os.makedirs(folder, exist_ok=True)
     nbformat.write(notebook, os.path.join(folder, f"{TESTS}.ipynb"))
-    np.savez(os.path.join(folder, f"{TESTS}_data.npz"), **arrays)
-    return len(cells), points, properties, skipped
+    return len(cells), sum(c.points for c in cases), sum(c.role == "property" for c in cases)
 
 
 def nbgrader_env():
@@ -474,7 +313,8 @@ def nbgrader(course, *args, log):
 def grade_nbgrader(scratch, students, scale):
     course = os.path.join(scratch, "nbgrader-course")
     source = os.path.join(course, "source", ASSIGNMENT)
-    cells, points, properties, skipped = build_test_notebook(source)
+    os.makedirs(source, exist_ok=True)
+    cells, points, properties = build_test_notebook(source)
     timeout = max(1, round(10 * scale))
     with open(os.path.join(course, "nbgrader_config.py"), "w") as f:
         f.write("c = get_config()\n"
@@ -495,7 +335,7 @@ def grade_nbgrader(scratch, students, scale):
                        os.path.join(scratch, "nbgrader-autograde"), env=nbgrader_env())
     if run["code"] != 0:
         sys.exit(f"nbgrader autograde failed (exit {run['code']}); see {run['log']}.err")
-    run.update(students=len(students), cells=cells, points=points, properties=properties, skipped=skipped,
+    run.update(students=len(students), cells=cells, points=points, properties=properties,
                timeout=timeout,
                scores=nbgrader_scores(course, [s[0] for s in students]))
     return run
@@ -581,9 +421,8 @@ def main():
                   f"one command for {len(picked)} of the same submissions: {describe(picked)}")
             theirs = grade_nbgrader(scratch, picked, args.time_scale)
             print(f"  {TESTS}.ipynb: a set-up cell + {theirs['cells']} locked test cells "
-                  f"({theirs['points']:g} points, one per graded case; {theirs['properties']} of them call the suite's "
-                  "own check, a property rather than a reference output)"
-                  + (f"; not mirrored: {', '.join(theirs['skipped'])}" if theirs["skipped"] else ""))
+                  f"({theirs['points']:g} points, one per graded case; {theirs['properties']} of them judged by a "
+                  "property rather than a reference output)")
             runs.append(("nbgrader autograde", 1, theirs))
 
         print()

@@ -106,7 +106,9 @@ class Layer(Kind):
         """How backward's result is compared: one rule per input, named dx, dw, ..."""
         rule = rule or close()
         names = [f"d{name}" for name in self.shapes]
-        return rule if len(names) == 1 else each(*[rule] * len(names), names=names)
+        if len(names) == 1:
+            return lambda got, expected, what=None: rule(got, expected, names[0])
+        return each(*[rule] * len(names), names=names)
 
     def example(self, name, inputs, out, rule=None, params=None, **options):
         plan = lambda rng: [Call(self.target, *inputs, *(self.params if params is None else params), save="out",

@@ -6,6 +6,16 @@ import warnings
 
 import numpy as np
 
+# A quick run (CS231N_SMALL=1, as the tests and CI set it) loads only the first
+# rows of each split, so that every notebook runs top to bottom in seconds.
+# Leave it unset for real work: the figures the notebooks quote need all data.
+SMALL_ROWS = {"train": 1500, "test": 200}
+
+
+def small_run():
+    """True when the environment asks for a quick run: CS231N_SMALL=1."""
+    return os.environ.get("CS231N_SMALL") == "1"
+
 
 def _read_batch(filename):
     """Read one CIFAR-10 batch file as uint8 images (N, 32, 32, 3) and int labels (N,)."""
@@ -56,6 +66,11 @@ def load_CIFAR10(ROOT):
     Ytr = np.concatenate(ys)
     del xs, ys
     Xte, Yte = load_CIFAR_batch(os.path.join(ROOT, "test_batch"))
+    if small_run():
+        warnings.warn("CS231N_SMALL=1: a quick run on the first %(train)d training and %(test)d test images"
+                      % SMALL_ROWS, stacklevel=2)
+        Xtr, Ytr = Xtr[:SMALL_ROWS["train"]], Ytr[:SMALL_ROWS["train"]]
+        Xte, Yte = Xte[:SMALL_ROWS["test"]], Yte[:SMALL_ROWS["test"]]
     return Xtr, Ytr, Xte, Yte
 
 

@@ -1,0 +1,102 @@
+"""Case kinds make a new graded layer a few lines of suite code: the leaky
+ReLU exercise, end to end (its solution, its cases, a planted bug caught)."""
+import os
+
+import pytest
+
+from grader.public.kinds import Layer
+from grader.public.plan import Call, Like, Ref, Save, all_units, execute, to_wire
+from grader.public.scoring import build_jobs, reference_outputs, score_submission
+from make_submissions import complete_copy
+from support import ASSIGNMENT, REPO, failing
+
+LEAKY_RELU = '''
+
+def leaky_relu_forward(x, alpha):
+    """Leaky ReLU: x where x > 0, alpha * x elsewhere.  Returns (out, cache)."""
+    out = np.where(x > 0, x, alpha * x)
+    return out, (x, alpha)
+
+
+def leaky_relu_backward(dout, cache):
+    """The gradient of leaky_relu_forward for its input x."""
+    x, alpha = cache
+    return dout * np.where(x > 0, 1.0, alpha)
+'''
+FORGETS_ALPHA = ("return dout * np.where(x > 0, 1.0, alpha)", "return dout * (x > 0)")
+
+# The whole suite code a new layer needs: the kind, then one line per case.
+leaky = Layer("cs231n.layers", "leaky_relu_forward", "leaky_relu_backward", x=(4, 5), params=(0.1,))
+CASES = [leaky.forward("leaky_relu_forward_random"), leaky.backward("leaky_relu_backward_random"),
+         leaky.backward("leaky_relu_backward_image_shaped", x=(2, 3, 4, 4)),
+         leaky.gradient_check("leaky_relu_backward_matches_numeric", role="property")]
+
+
+@pytest.fixture
+def solution_with_leaky_relu(tmp_path):
+    root = complete_copy(os.path.join(REPO, "solutions", ASSIGNMENT), str(tmp_path / "solution"))
+    with open(os.path.join(root, "cs231n", "layers.py"), "a") as f:
+        f.write(LEAKY_RELU)
+    return root
+
+
+def grade(server, reference_root, root):
+    jobs = build_jobs(CASES)
+    references = reference_outputs(server, reference_root, CASES, jobs)
+    return {r.case: r for r in score_submission(server, root, CASES, jobs, references)}
+
+
+def test_the_leaky_relu_solution_scores_full_marks(server, solution_with_leaky_relu):
+    assert failing(grade(server, solution_with_leaky_relu, solution_with_leaky_relu)) == set()
+
+
+def test_a_backward_pass_that_forgets_alpha_loses_the_backward_cases_only(server, solution_with_leaky_relu, tmp_path):
+    student = complete_copy(solution_with_leaky_relu, str(tmp_path / "student"))
+    path = os.path.join(student, "cs231n", "layers.py")
+    text = open(path).read()
+    assert text.count(FORGETS_ALPHA[0]) == 1
+    open(path, "w").write(text.replace(*FORGETS_ALPHA))
+    results = grade(server, solution_with_leaky_relu, student)
+    assert failing(results) == {"leaky_relu_backward_random", "leaky_relu_backward_image_shaped",
+                                "leaky_relu_backward_matches_numeric"}
+    assert "dx" in results["leaky_relu_backward_random"].message
+
+
+def test_a_layer_case_names_what_the_student_writes_and_where():
+    forward, backward = CASES[0], CASES[1]
+    assert (forward.function, forward.target) == ("leaky_relu_forward", "cs231n.layers:leaky_relu_forward")
+    assert (backward.function, backward.target) == ("leaky_relu_backward", "cs231n.layers:leaky_relu_backward")
+    assert [c.role for c in CASES] == ["reference", "reference", "reference", "property"]
+
+
+# ------------------------------------------------------------ the plan itself
+def test_a_plan_blames_the_import_then_the_function_then_the_method():
+    wire = to_wire([Call("pkg.mod:Model", keep="m"), Call("loss", 1, on="m", save="out"),
+                    Call("pkg.mod:helper", Ref("m")), Call("other.mod:f")])
+    assert all_units(wire) == ["import pkg.mod", "Model", "Model.loss", "helper", "import other.mod", "f"]
+
+
+def test_an_upstream_gradient_is_drawn_like_the_kept_output_and_redrawn_the_same_on_the_trusted_side():
+    import numpy as np
+    like = Like("forward", 0, seed=7)
+    wire = to_wire([Call("m:f", keep="forward"), Save("dout", like)])
+    outputs = execute(wire, lambda target: (lambda: (np.zeros((2, 3, 5)), "cache")))
+    assert outputs["dout"].shape == (2, 3, 5)
+    np.testing.assert_array_equal(outputs["dout"], like.draw((2, 3, 5)))
+
+
+def test_an_argument_read_after_the_call_sees_what_the_call_changed():
+    """batchnorm's running statistics: bn_param is updated in place by the forward pass."""
+    from grader.public.plan import Let
+
+    def forward(x, bn_param):
+        bn_param["running_mean"] = x * 2
+        return x
+    wire = to_wire([Let("bn_param", {"mode": "train"}), Call("m:forward", 3.0, Ref("bn_param")),
+                    Save("running_mean", Ref("bn_param", "running_mean"))])
+    assert execute(wire, lambda target: forward) == {"running_mean": 6.0}
+
+
+def test_data_shaped_like_a_placeholder_stays_data():
+    wire = to_wire([Call("m:f", ["ref", "x", []], {"__ref__": "x"}, save="out")])
+    assert execute(wire, lambda target: (lambda *a: a))["out"] == (["ref", "x", []], {"__ref__": "x"})
