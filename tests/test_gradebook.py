@@ -1,10 +1,10 @@
 """The gradebook: resumable, never double-counted, and in step with what was graded."""
+import os
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -58,20 +58,32 @@ def uninterrupted(tmp_path_factory, repo, class_folder):
     return out
 
 
-def test_a_run_killed_at_any_moment_then_rerun_gives_the_same_gradebook(tmp_path, repo, class_folder,
-                                                                          uninterrupted):
+# `grader grade`, killed with SIGKILL by its own hand right after the gradebook's
+# Nth commit: the moment is exact, whatever the machine's speed.
+KILLED_AFTER = """
+import os, signal, sys
+from grader.cli import main
+from grader.instructor.gradebook import Gradebook
+record, commits = Gradebook.record, [0]
+def record_then_maybe_die(*args, **kwargs):
+    record(*args, **kwargs)
+    commits[0] += 1
+    if commits[0] == int(os.environ["KILL_AFTER"]):
+        os.kill(os.getpid(), signal.SIGKILL)
+Gradebook.record = record_then_maybe_die
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("commits", [1, 7])
+def test_a_run_killed_after_any_commit_then_rerun_gives_the_same_gradebook(tmp_path, repo, class_folder,
+                                                                           uninterrupted, commits):
     out = tmp_path / "killed"
-    process = subprocess.Popen(grade_command(class_folder, out), cwd=repo, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if (out / "gradebook.sqlite").exists() and graded_count(out) >= 4:
-            break
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    graded_before = graded_count(out)
-    assert 4 <= graded_before < 24, "the run was not killed part-way; pick a later or earlier moment"
+    command = [sys.executable, "-c", KILLED_AFTER, *grade_command(class_folder, out)[3:]]
+    result = subprocess.run(command, cwd=repo, capture_output=True, text=True, env={**os.environ,
+                                                                                    "KILL_AFTER": str(commits)})
+    assert result.returncode == -signal.SIGKILL, result.stdout + result.stderr
+    assert graded_count(out) == commits
     run_grade(repo, class_folder, out)
     assert table(out, STABLE_COLUMNS) == table(uninterrupted, STABLE_COLUMNS)
     assert table(out, RESULTS) == table(uninterrupted, RESULTS)
