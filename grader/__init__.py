@@ -1,6 +1,7 @@
 """The course autograder: release, check and grade assignments.
 
-Rooms and arrows (see README and ../shared/DESIGN.md):
-cli -> release | check | grade;  grade -> suites, runner, compare, gradebook, report;
-runner -> protocol <- worker.  The worker (student side) imports only `protocol`.
+grader/public/ ships to students (check, collect, and what they run on);
+grader/instructor/ never does (release, grade, reports, Gradescope, nbgrader);
+grader/suites/<assignment>/ holds each assignment's cases.  docs/DESIGN.md
+draws the rooms, the arrows and the trust boundary.
 """

@@ -39,8 +39,7 @@ MUTANTS = {
                    "predict_dispatches_num_loops"})),
     # A sign error in the expansion of ||a - b||^2.
     "no_loops_wrong_sign": Mutant(
-        KNN, "sq_dists = test_sq + train_sq - 2.0 * X_test.dot(X_train.T)",
-        "sq_dists = test_sq + train_sq + 2.0 * X_test.dot(X_train.T)",
+        KNN, "dists *= -2.0", "dists *= 2.0",
         frozenset({"no_loops_has_no_loops", "no_loops_random", "no_loops_one_test_point_one_feature",
                    "no_loops_integer_pixels", "no_loops_realistic_size", "predict_dispatches_num_loops",
                    *CROSS_VALIDATION})),

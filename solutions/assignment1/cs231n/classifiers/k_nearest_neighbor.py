@@ -133,10 +133,15 @@ class KNearestNeighbor(object):
         ### BEGIN SOLUTION
         X_test = np.asarray(X, dtype=np.float64)
         X_train = np.asarray(self.X_train, dtype=np.float64)
-        test_sq = np.sum(X_test * X_test, axis=1)[:, np.newaxis]
-        train_sq = np.sum(X_train * X_train, axis=1)[np.newaxis, :]
-        sq_dists = test_sq + train_sq - 2.0 * X_test.dot(X_train.T)
-        dists = np.sqrt(np.maximum(sq_dists, 0.0))
+        # ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b.  The matrix product does the
+        # real work; every other step updates its result in place, so the only
+        # big array is dists itself (X * X would be one as large as X_train).
+        dists = X_test.dot(X_train.T)                                  # (num_test, num_train): a.b
+        dists *= -2.0
+        dists += np.einsum("ij,ij->i", X_test, X_test)[:, np.newaxis]    # + ||a||^2, (num_test, 1)
+        dists += np.einsum("ij,ij->i", X_train, X_train)[np.newaxis, :]  # + ||b||^2, (1, num_train)
+        np.maximum(dists, 0.0, out=dists)  # rounding can leave a tiny negative where a == b
+        np.sqrt(dists, out=dists)
         ### END SOLUTION
         return dists
 
