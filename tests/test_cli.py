@@ -75,7 +75,10 @@ def test_html_feedback_is_self_contained_and_escapes_student_text(graded):
 def test_the_class_report_lists_cases_hardest_first_with_its_figures(graded, cases):
     out, _ = graded
     page = (out / "report" / "index.html").read_text()
-    assert (out / "report" / "scores.png").stat().st_size > 0 and (out / "report" / "cases.png").stat().st_size > 0
+    for figure in ("scores.svg", "cases.svg"):
+        svg = (out / "report" / figure).read_text()
+        assert svg.startswith("<svg") and "<rect" in svg
+        assert svg in (out / "report" / "index.html").read_text()   # embedded: the page stands alone
     order = [c.name for c in cases if f"<tr><td>{c.name}</td>" in page]
     positions = sorted(order, key=lambda name: page.index(f"<tr><td>{name}</td>"))
     assert positions[0] == "predict_dispatches_num_loops"  # failed by 4 of the 5 examples
