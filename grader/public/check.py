@@ -12,15 +12,13 @@ from grader.public.runner import ForkServer
 from grader.public.results import format_points
 from grader.public.scoring import build_jobs, score_submission
 from grader.public.files import SubmissionError, prepare
-from grader.public.suite import UnknownAssignment, load_cases
+from grader.public.suite import student_cases
 
 
 def run(assignment_dir, assignment=None):
     assignment = assignment or os.path.basename(os.path.abspath(assignment_dir))
-    try:
-        cases = load_cases(assignment, hidden=False)
-    except UnknownAssignment as exc:
-        print(exc)
+    cases = student_cases(assignment)
+    if cases is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="grader-check-") as workdir:
         try:

@@ -21,7 +21,7 @@ import tempfile
 import warnings
 
 from grader.public.files import private_copy, read_tree, write_zip
-from grader.public.suite import UnknownAssignment, load_cases
+from grader.public.suite import student_cases
 
 CHECKPOINT_SLACK = 1.0             # seconds: file systems store coarse times
 
@@ -35,10 +35,8 @@ def run(assignment_dir, out_zip=None, assignment=None):
         print(f"Not collected: {assignment_dir} is not a folder. Give the path of your assignment folder, "
               "e.g. assignments/assignment1.")
         return 1
-    try:
-        cases = load_cases(assignment, hidden=False)
-    except UnknownAssignment as exc:
-        print(exc)
+    cases = student_cases(assignment)
+    if cases is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="grader-collect-") as copy:
         private_copy(folder, copy)

@@ -140,6 +140,16 @@ def load_cases(assignment, hidden=True):
     return cases
 
 
+def student_cases(assignment):
+    """The public cases of `assignment` for a student's command, or None after
+    saying which assignments exist."""
+    try:
+        return load_cases(assignment, hidden=False)
+    except UnknownAssignment as exc:
+        print(exc)
+        return None
+
+
 def instructor_part(assignment, part):
     """The suite's `mutants` or `alternatives` module (instructors only), or None."""
     return _module(assignment, part)

@@ -66,6 +66,13 @@ def _fixed(method, *args, **kwargs):
     return lambda rng: knn_steps(FIXED_TRAIN, np.array([0, 1, 2]), Call(method, *args, save="out", **kwargs))
 
 
+def _vote_example(name, k, expected, hint):
+    """predict_labels on FIXED_LABEL_DISTS with `k`, against labels worked out by hand."""
+    plan = lambda rng: knn_steps(np.zeros((5, 1)), FIXED_LABELS_TRAIN,
+                                 Call("predict_labels", FIXED_LABEL_DISTS, k=k, save="out"))
+    return knn.method("predict_labels").example(name, plan, np.array(expected), labels(), hint=hint)
+
+
 def _two_methods(first, second):
     def plan(rng):
         X_train, y_train, X_test = knn_data(rng, 40, 12, 7)
@@ -200,18 +207,10 @@ CASES = [
         source_rule=no_loops(KNN_FILE, "KNearestNeighbor.compute_distances_no_loops",
                              siblings_prefix="compute_distances_"),
         hint="Replace every for/while loop and comprehension with matrix operations."),
-    knn.method("predict_labels").example(
-        "predict_labels_fixed_example",
-        lambda rng: knn_steps(np.zeros((5, 1)), FIXED_LABELS_TRAIN, Call("predict_labels", FIXED_LABEL_DISTS, k=4,
-                                                                          save="out")),
-        np.array([0, 1, 0, 0, 1]), labels(),
-        hint="Take the labels of the k smallest distances; on a tied vote choose the smallest label."),
-    knn.method("predict_labels").example(
-        "predict_labels_k1_fixed_example",
-        lambda rng: knn_steps(np.zeros((5, 1)), FIXED_LABELS_TRAIN, Call("predict_labels", FIXED_LABEL_DISTS, k=1,
-                                                                          save="out")),
-        np.array([0, 2, 1, 2, 2]), labels(),
-        hint="With k=1 each test point takes the label of its single nearest training point."),
+    _vote_example("predict_labels_fixed_example", 4, [0, 1, 0, 0, 1],
+                  "Take the labels of the k smallest distances; on a tied vote choose the smallest label."),
+    _vote_example("predict_labels_k1_fixed_example", 1, [0, 2, 1, 2, 2],
+                  "With k=1 each test point takes the label of its single nearest training point."),
     cross_validation.property(
         "cross_validation_returns_fold_accuracies", _cross_validation_plan, _has_fold_accuracies, timeout=20,
         hint="Return a dict mapping every k to the list of its num_folds validation accuracies."),
