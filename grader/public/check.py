@@ -37,7 +37,7 @@ def table(assignment, results):
     lines = [f"Public checks for {assignment}", "",
              f"{'result':<8} {'points':>6}  {'case':<{width}}  function", "-" * (width + 60)]
     for r in results:
-        points = f"{format_points(r.score)}/{format_points(r.max_score)}"
+        points = f"{format_points(r.score)}/{format_points(r.max_score)}" if r.graded else "self"
         lines.append(f"{r.status:<8} {points:>6}  {r.case:<{width}}  {r.function}")
         if not r.passed:
             lines.append(f"{'':17}-> {r.message}")
@@ -46,5 +46,6 @@ def table(assignment, results):
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
     lines += ["", f"Public checks passed: {sum(r.passed for r in results)} of {len(results)} "
                   f"({format_points(score)}/{format_points(total)} points).",
+              "\"self\": a self-check, which compares two of your own functions and carries no points.",
               "Passing these is necessary, not sufficient: the graded tests try more inputs and edge cases."]
     return "\n".join(lines)
