@@ -4,6 +4,7 @@
 #   bash setup.sh                       everything; downloads CIFAR-10 (about 163 MB)
 #   bash setup.sh --data-from DIR       copy an existing cifar-10-batches-py/ (offline, CI)
 #   bash setup.sh --no-data             skip the data set
+#   bash setup.sh --cifar10h-from DIR   also copy CIFAR-10H (human labels, for human_baseline.ipynb)
 #
 # Exit codes: 0 all done, 1 set-up failed (Python, venv or packages),
 #             3 set-up done but no data set (see the message), 64 bad command line.
@@ -28,7 +29,7 @@ MIN_PY="3.9"
 
 usage() {
     cat <<EOF
-Usage: bash setup.sh [--data-from DIR | --no-data] [-v]
+Usage: bash setup.sh [--data-from DIR | --no-data] [--cifar10h-from DIR] [-v]
 
 Creates $VENV (reused if present), installs requirements.txt into it (skipped when
 unchanged since the last successful install), registers the Jupyter kernel
@@ -37,17 +38,24 @@ unchanged since the last successful install), registers the Jupyter kernel
   --data-from DIR   copy an existing cifar-10-batches-py/ instead of downloading
                     (DIR is that folder or a folder containing it; same as
                     the environment variable CS231N_DATA_FROM)
-  --no-data         skip the data set
+  --no-data         skip the data sets
+  --cifar10h-from DIR
+                    copy CIFAR-10H (cifar10h-counts.npy, the file or its folder;
+                    same as CS231N_CIFAR10H_FROM). Without it, CIFAR-10H is
+                    downloaded (800 kB) when CIFAR-10 is, and skipped offline
+                    (--data-from); it is optional either way.
   -v, --verbose     show pip's full output
   -h, --help        show this help
 
-Environment: PYTHON (default python3, must be >= $MIN_PY), CS231N_DATA_FROM.
+Environment: PYTHON (default python3, must be >= $MIN_PY), CS231N_DATA_FROM,
+             CS231N_CIFAR10H_FROM.
 Exit codes:  0 done, 1 set-up failed, 3 done but no data set, 64 bad usage.
 EOF
 }
 
 DATA_FROM="${CS231N_DATA_FROM:-}"
 NO_DATA=0
+CIFAR10H_FROM="${CS231N_CIFAR10H_FROM:-}"
 PIP_VERBOSITY="--quiet"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -56,6 +64,10 @@ while [ $# -gt 0 ]; do
             DATA_FROM="$2"; shift 2 ;;
         --data-from=*) DATA_FROM="${1#--data-from=}"; shift ;;
         --no-data) NO_DATA=1; shift ;;
+        --cifar10h-from)
+            if [ $# -lt 2 ] || [ -z "$2" ]; then echo "setup.sh: --cifar10h-from needs a file or folder" >&2; exit 64; fi
+            CIFAR10H_FROM="$2"; shift 2 ;;
+        --cifar10h-from=*) CIFAR10H_FROM="${1#--cifar10h-from=}"; shift ;;
         -v|--verbose) PIP_VERBOSITY=""; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "setup.sh: unknown argument: $1" >&2; usage >&2; exit 64 ;;
@@ -66,6 +78,10 @@ done
 case "$DATA_FROM" in
     ""|/*) ;;
     *) DATA_FROM="$CALLER_PWD/$DATA_FROM" ;;
+esac
+case "$CIFAR10H_FROM" in
+    ""|/*) ;;
+    *) CIFAR10H_FROM="$CALLER_PWD/$CIFAR10H_FROM" ;;
 esac
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -163,7 +179,7 @@ else
 fi
 
 # ---------------------------------------------------------------- 5. data set
-step "5/5 Data set (CIFAR-10)"
+step "5/5 Data sets (CIFAR-10; CIFAR-10H, optional)"
 STATUS=0
 if [ "$NO_DATA" -eq 1 ]; then
     info "skipped (--no-data); later run: bash datasets/get_datasets.sh [--from DIR]"
@@ -194,6 +210,25 @@ else
     |     unpack it (tar xzf cifar-10-python.tar.gz) and use --data-from as above.
     +------------------------------------------------------------------------+
 EOF
+    fi
+fi
+
+# CIFAR-10H is optional (only human_baseline.ipynb's crowd comparison uses it),
+# so it never changes the exit code: a failure is a warning and a hint.
+if [ "$NO_DATA" -eq 0 ] || [ -n "$CIFAR10H_FROM" ]; then
+    if [ -n "$CIFAR10H_FROM" ]; then
+        bash datasets/get_datasets.sh --cifar10h --from "$CIFAR10H_FROM" || \
+            warn "CIFAR-10H was not copied (see above); human_baseline.ipynb runs without the crowd comparison"
+    elif [ -n "$DATA_FROM" ]; then
+        if [ -s datasets/cifar-10h/cifar10h-counts.npy ]; then
+            info "CIFAR-10H is in datasets/cifar-10h"
+        else
+            info "CIFAR-10H (optional, the crowd in human_baseline.ipynb) not fetched offline; later:"
+            info "  bash datasets/get_datasets.sh --cifar10h [--from DIR]"
+        fi
+    else
+        bash datasets/get_datasets.sh --cifar10h || \
+            warn "CIFAR-10H could not be fetched; human_baseline.ipynb runs without the crowd comparison (later: bash datasets/get_datasets.sh --cifar10h)"
     fi
 fi
 
