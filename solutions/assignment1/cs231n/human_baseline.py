@@ -277,6 +277,20 @@ def load_results(source, sample):
     }
 
 
+def find_results(sample, folders):
+    """
+    The newest results file downloaded for `sample` in any of `folders`
+    (browsers name a second download of the same file "... (1).json"), or None.
+    The page names its file after the sample, so a file for another sample is
+    never picked up here by mistake.
+    """
+    import glob
+    found = []
+    for folder in folders:
+        found += glob.glob(os.path.join(os.path.expanduser(folder), "human-baseline-%s*.json" % sample.sample_id))
+    return max(found, key=os.path.getmtime) if found else None
+
+
 def simulate_results(sample, y_test, counts=None, seed=0):
     """
     A stand-in results dict for when you have not labelled the page yet, marked
