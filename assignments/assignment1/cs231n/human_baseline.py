@@ -560,7 +560,8 @@ def plot_per_class(summary):
     ax.set_xticklabels(CLASSES)
     ax.set_ylim(0, 102)
     ax.set_ylabel("accuracy (%)")
-    ax.set_title("Accuracy per class (about %d images per class)" % max(1, len(summary["ids"]) // NUM_CLASSES))
+    ax.set_title("Accuracy per class (about %.0f images per class: one image moves a class a lot)"
+                 % (len(summary["ids"]) / NUM_CLASSES))
     ax.legend(fontsize="small", loc="lower left", ncol=2)
     fig.tight_layout()
     return fig
@@ -617,8 +618,8 @@ def disagreements(summary):
 def show_grid(X_test, summary, positions, title, max_images=24):
     """
     A grid of the images at `positions` (into summary["ids"]), each with its
-    true class and the learner's answer. Returns the figure (or None and a
-    message when there is nothing to show).
+    true class, the learner's answer and the models' answers. Returns the
+    figure (or None and a message when there is nothing to show).
     """
     import matplotlib.pyplot as plt
     positions = list(positions)[:max_images]
@@ -627,12 +628,15 @@ def show_grid(X_test, summary, positions, title, max_images=24):
         return None
     columns = min(8, len(positions))
     lines = int(math.ceil(len(positions) / columns))
-    fig, axes = plt.subplots(lines, columns, figsize=(1.6 * columns, 1.9 * lines + 0.6), squeeze=False)
+    fig, axes = plt.subplots(lines, columns, figsize=(max(1.6 * columns, 4.5), 2.1 * lines + 0.6), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
+    models = _model_rows(summary)
     for ax, p in zip(axes.flat, positions):
         ax.imshow(np.asarray(X_test[summary["ids"][p]]).astype(np.uint8), interpolation="nearest")
-        ax.set_title("is %s\nyou: %s" % (CLASSES[summary["y"][p]], CLASSES[summary["answers"][p]]),
+        said = sorted({CLASSES[r["predictions"][p]] for r in models})
+        ax.set_title("is %s\nyou: %s\nmodels: %s" % (CLASSES[summary["y"][p]], CLASSES[summary["answers"][p]],
+                                                   ", ".join(said[:2]) + ("..." if len(said) > 2 else "")),
                      fontsize="small")
     fig.suptitle(title)
     fig.tight_layout()
@@ -731,8 +735,9 @@ _PAGE = r"""<!DOCTYPE html>
   .bar > div { height: 100%; width: 0; background: var(--accent); transition: width 0.15s; }
   .stage { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; justify-content: center; }
   .target { text-align: center; }
-  #image { width: min(70vw, 45vh, 320px); height: auto; aspect-ratio: 1; image-rendering: pixelated;
-           image-rendering: crisp-edges; border: 1px solid #8c959f; background: #fff; display: block; margin: 0 auto; }
+  /* crisp-edges first, for browsers that do not know pixelated; pixelated wins where known. */
+  #image { width: min(70vw, 45vh, 320px); height: auto; aspect-ratio: 1; image-rendering: crisp-edges;
+           image-rendering: pixelated; border: 1px solid #8c959f; background: #fff; display: block; margin: 0 auto; }
   .controls { display: flex; gap: 8px; justify-content: center; margin-top: 8px; flex-wrap: wrap; }
   button { font: inherit; cursor: pointer; }
   .controls button, #done button { padding: 6px 14px; border-radius: 6px; border: 1px solid #8c959f; background: #fff; }
@@ -744,12 +749,27 @@ _PAGE = r"""<!DOCTYPE html>
   .key { display: inline-block; min-width: 1.5em; text-align: center; border: 1px solid #8c959f; border-radius: 4px;
          background: #f6f8fa; font-family: ui-monospace, monospace; margin-right: 6px; }
   .refs { display: grid; grid-template-columns: repeat(4, 1fr); gap: 3px; }
-  .refs img { width: 100%; height: auto; image-rendering: pixelated; image-rendering: crisp-edges; }
+  .refs img { width: 100%; height: auto; image-rendering: crisp-edges; image-rendering: pixelated; }
   #done { text-align: center; padding: 24px 8px; }
   #done[hidden], #labelling[hidden] { display: none; }
   .flash { animation: flash 0.25s; }
   @keyframes flash { from { background: #dbeafe; } to { background: #fff; } }
-  @media (max-width: 480px) { body { font-size: 15px; } .classes { grid-template-columns: repeat(2, 1fr); } }
+  .touch-hint { display: none; }
+  /* A phone: everything on one screen, no scrolling between answers. Ten
+     narrow cards in two rows, each with two reference images. */
+  @media (max-width: 520px) {
+    body { font-size: 14px; }
+    main { padding: 8px; }
+    #image { width: min(80vw, 36vh); }
+    .classes { grid-template-columns: repeat(5, 1fr); gap: 4px; margin-top: 8px; }
+    .class { padding: 3px; gap: 2px; border-width: 1px; }
+    .class .name { font-size: 0.75rem; }
+    .class .key { display: none; }
+    .refs { grid-template-columns: 1fr; gap: 2px; }
+    .refs img:nth-child(n+3) { display: none; }
+    .key-hint { display: none; }
+    .touch-hint { display: block; }
+  }
 </style>
 </head>
 <body>
@@ -767,8 +787,9 @@ _PAGE = r"""<!DOCTYPE html>
           <button type="button" id="undo" title="Backspace">&larr; Undo <span class="key">&#9003;</span></button>
           <button type="button" id="skip" title="S">Skip <span class="key">S</span></button>
         </div>
-        <p class="muted">Press <span class="key">0</span>&ndash;<span class="key">9</span> or click a class.
+        <p class="muted key-hint">Press <span class="key">0</span>&ndash;<span class="key">9</span> or click a class.
           Each image counts once: take the time you need, but answer what you see.</p>
+        <p class="muted touch-hint">Tap the class you see.</p>
       </div>
     </div>
     <div class="classes" id="classes"></div>
@@ -777,7 +798,8 @@ _PAGE = r"""<!DOCTYPE html>
     <h2>All done</h2>
     <p id="done-text"></p>
     <p><button type="button" id="download">Download your results (JSON) <span class="key">D</span></button></p>
-    <p class="muted">Put the file beside the notebook (or set RESULTS_PATH in it) and run the analysis cells.
+    <p class="muted">Leave the file in your Downloads folder or put it in saved/ beside the notebook
+      (or set RESULTS_PATH there), then run the notebook's analysis cells.
       <br>Changed your mind? <span class="key">&#9003;</span> undoes the last answer.</p>
     <p><button type="button" id="restart">Start over</button></p>
   </section>
