@@ -262,6 +262,32 @@ def test_find_results_takes_the_newest_file_of_this_sample_only(cifar, tmp_path)
     assert hb.find_results(sample, [str(tmp_path)]) == str(second)
 
 
+# ------------------------------------------------------------------ the student's notebook
+def test_the_released_notebook_runs_before_any_code_is_written(tmp_path, monkeypatch):
+    """A student opens human_baseline.ipynb first: it must run, leaving out the models not written yet."""
+    import nbformat
+    from nbclient import NotebookClient
+    released = REPO / "assignments" / "assignment1"
+    folder = tmp_path / "assignment1"
+    shutil.copytree(released, folder, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__", "saved"))
+    data = _first_dir(os.environ.get("CS231N_DATA_FROM"), SHARED / "cifar-10-subset" / "cifar-10-batches-py",
+                      REPO / "datasets" / "cifar-10-batches-py")
+    monkeypatch.setenv("CIFAR10_DIR", str(data))
+    monkeypatch.setenv("CS231N_SMALL", "1")
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    monkeypatch.delenv("CIFAR10H_PATH", raising=False)
+    notebook = nbformat.read(str(released / "human_baseline.ipynb"), as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    text = "".join(o.get("text", "") for o in outputs)
+    for model in ("kNN (k=10)", "linear SVM", "softmax", "two-layer net"):
+        assert "%s: left out, its code is not written yet" % model in text
+    assert "SIMULATED" in text
+    assert (folder / "saved" / "human_baseline.html").is_file()
+
+
 # ------------------------------------------------------------------ the page, in a real browser
 def _browser():
     """(sync_playwright, chromium path), or fail under CI / skip elsewhere, saying why."""
