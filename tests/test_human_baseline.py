@@ -447,3 +447,12 @@ def _save_figures(summary, X_test, output_dir):
             figure.savefig(output_dir / ("figure_%s.png" % name), dpi=80)
             plt.close(figure)
     assert (output_dir / "figure_comparison.png").is_file()
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_a_missing_browser_fails_under_ci_and_skips_elsewhere(monkeypatch, ci, outcome):
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(outcome, match="Chromium|Playwright"):
+        _browser()
