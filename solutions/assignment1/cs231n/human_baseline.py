@@ -890,7 +890,8 @@ function render() {
     const answered = N - skipped;
     const total = S.seconds.reduce((a, b) => a + (b || 0), 0);
     $("done-text").textContent = "You answered " + answered + " of " + N + " images" +
-      (skipped ? " and skipped " + skipped : "") + " in " + Math.round(total) + " s. " +
+      (skipped ? " and skipped " + skipped : "") + " in " + Math.round(total) + " s (" +
+      (total / N).toFixed(1) + " s per image). " +
       "The page does not know the right answers: the notebook scores them.";
     $("download").focus();
     return;
