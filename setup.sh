@@ -4,6 +4,8 @@
 #   bash setup.sh                       everything; downloads CIFAR-10 (about 163 MB)
 #   bash setup.sh --data-from DIR       copy an existing cifar-10-batches-py/ (offline, CI)
 #   bash setup.sh --no-data             skip the data set
+#   bash setup.sh --cifar10h-from DIR   also copy CIFAR-10H (human labels, for human_baseline.ipynb)
+#   bash setup.sh --dev                 also install requirements-dev.txt (the project's test tools)
 #
 # Exit codes: 0 all done, 1 set-up failed (Python, venv or packages),
 #             3 set-up done but no data set (see the message), 64 bad command line.
@@ -28,7 +30,7 @@ MIN_PY="3.9"
 
 usage() {
     cat <<EOF
-Usage: bash setup.sh [--data-from DIR | --no-data] [-v]
+Usage: bash setup.sh [--data-from DIR | --no-data] [--cifar10h-from DIR] [--dev] [-v]
 
 Creates $VENV (reused if present), installs requirements.txt into it (skipped when
 unchanged since the last successful install), registers the Jupyter kernel
@@ -37,17 +39,29 @@ unchanged since the last successful install), registers the Jupyter kernel
   --data-from DIR   copy an existing cifar-10-batches-py/ instead of downloading
                     (DIR is that folder or a folder containing it; same as
                     the environment variable CS231N_DATA_FROM)
-  --no-data         skip the data set
+  --no-data         skip the data sets
+  --cifar10h-from DIR
+                    copy CIFAR-10H (cifar10h-counts.npy, the file or its folder;
+                    same as CS231N_CIFAR10H_FROM). Without it, CIFAR-10H is
+                    downloaded (800 kB) when CIFAR-10 is, and skipped offline
+                    (--data-from); it is optional either way.
+  --dev             also install requirements-dev.txt: the tools of the
+                    project's own tests (Playwright; its browser is the
+                    system's chromium), not needed by students. Same as CS231N_DEV=1.
   -v, --verbose     show pip's full output
   -h, --help        show this help
 
-Environment: PYTHON (default python3, must be >= $MIN_PY), CS231N_DATA_FROM.
+Environment: PYTHON (default python3, must be >= $MIN_PY), CS231N_DATA_FROM,
+             CS231N_CIFAR10H_FROM, CS231N_DEV.
 Exit codes:  0 done, 1 set-up failed, 3 done but no data set, 64 bad usage.
 EOF
 }
 
 DATA_FROM="${CS231N_DATA_FROM:-}"
 NO_DATA=0
+CIFAR10H_FROM="${CS231N_CIFAR10H_FROM:-}"
+DEV=0
+if [ "${CS231N_DEV:-}" = "1" ]; then DEV=1; fi
 PIP_VERBOSITY="--quiet"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -56,6 +70,11 @@ while [ $# -gt 0 ]; do
             DATA_FROM="$2"; shift 2 ;;
         --data-from=*) DATA_FROM="${1#--data-from=}"; shift ;;
         --no-data) NO_DATA=1; shift ;;
+        --dev) DEV=1; shift ;;
+        --cifar10h-from)
+            if [ $# -lt 2 ] || [ -z "$2" ]; then echo "setup.sh: --cifar10h-from needs a file or folder" >&2; exit 64; fi
+            CIFAR10H_FROM="$2"; shift 2 ;;
+        --cifar10h-from=*) CIFAR10H_FROM="${1#--cifar10h-from=}"; shift ;;
         -v|--verbose) PIP_VERBOSITY=""; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "setup.sh: unknown argument: $1" >&2; usage >&2; exit 64 ;;
@@ -66,6 +85,10 @@ done
 case "$DATA_FROM" in
     ""|/*) ;;
     *) DATA_FROM="$CALLER_PWD/$DATA_FROM" ;;
+esac
+case "$CIFAR10H_FROM" in
+    ""|/*) ;;
+    *) CIFAR10H_FROM="$CALLER_PWD/$CIFAR10H_FROM" ;;
 esac
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -150,6 +173,24 @@ else
     printf '%s\n' "$REQ_HASH" > "$STAMP.tmp" && mv "$STAMP.tmp" "$STAMP"
     info "installed"
 fi
+if [ "$DEV" -eq 1 ]; then
+    # The test tools have a stamp of their own, so adding --dev later does not
+    # reinstall requirements.txt.
+    DEV_STAMP="$VENV/.requirements-dev.sha256"
+    [ -f requirements-dev.txt ] || die "requirements-dev.txt not found in $REPO"
+    DEV_HASH="$(sha256_of requirements-dev.txt)" || die "could not hash requirements-dev.txt"
+    if [ -f "$DEV_STAMP" ] && [ "$(cat "$DEV_STAMP" 2>/dev/null)" = "$DEV_HASH" ]; then
+        info "test tools are up to date (requirements-dev.txt unchanged since the last install)"
+    else
+        info "installing the test tools (requirements-dev.txt)"
+        rm -f "$DEV_STAMP"
+        # shellcheck disable=SC2086
+        "$VENV_PY" -m pip install $PIP_VERBOSITY -r requirements-dev.txt || \
+            die "pip could not install requirements-dev.txt (see pip's message above)"
+        printf '%s\n' "$DEV_HASH" > "$DEV_STAMP.tmp" && mv "$DEV_STAMP.tmp" "$DEV_STAMP"
+        info "installed"
+    fi
+fi
 
 # ---------------------------------------------------------------- 4. Jupyter kernel
 step "4/5 Jupyter kernel \"$KERNEL_DISPLAY\""
@@ -163,7 +204,7 @@ else
 fi
 
 # ---------------------------------------------------------------- 5. data set
-step "5/5 Data set (CIFAR-10)"
+step "5/5 Data sets (CIFAR-10; CIFAR-10H, optional)"
 STATUS=0
 if [ "$NO_DATA" -eq 1 ]; then
     info "skipped (--no-data); later run: bash datasets/get_datasets.sh [--from DIR]"
@@ -194,6 +235,25 @@ else
     |     unpack it (tar xzf cifar-10-python.tar.gz) and use --data-from as above.
     +------------------------------------------------------------------------+
 EOF
+    fi
+fi
+
+# CIFAR-10H is optional (only human_baseline.ipynb's crowd comparison uses it),
+# so it never changes the exit code: a failure is a warning and a hint.
+if [ "$NO_DATA" -eq 0 ] || [ -n "$CIFAR10H_FROM" ]; then
+    if [ -n "$CIFAR10H_FROM" ]; then
+        bash datasets/get_datasets.sh --cifar10h --from "$CIFAR10H_FROM" || \
+            warn "CIFAR-10H was not copied (see above); human_baseline.ipynb runs without the crowd comparison"
+    elif [ -n "$DATA_FROM" ]; then
+        if [ -s datasets/cifar-10h/cifar10h-counts.npy ]; then
+            info "CIFAR-10H is in datasets/cifar-10h"
+        else
+            info "CIFAR-10H (optional, the crowd in human_baseline.ipynb) not fetched offline; later:"
+            info "  bash datasets/get_datasets.sh --cifar10h [--from DIR]"
+        fi
+    else
+        bash datasets/get_datasets.sh --cifar10h || \
+            warn "CIFAR-10H could not be fetched; human_baseline.ipynb runs without the crowd comparison (later: bash datasets/get_datasets.sh --cifar10h)"
     fi
 fi
 

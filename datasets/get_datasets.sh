@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Fetch CIFAR-10 (python version) into <repo>/datasets/cifar-10-batches-py.
+# Fetch CIFAR-10 (python version) into <repo>/datasets/cifar-10-batches-py,
+# or with --cifar10h the CIFAR-10H human labels into <repo>/datasets/cifar-10h.
 #
 #   bash datasets/get_datasets.sh              download the official tarball, check its md5
 #   bash datasets/get_datasets.sh --from DIR   copy an existing cifar-10-batches-py/ (offline)
 #   bash datasets/get_datasets.sh --force      fetch again even if the data is already there
+#   bash datasets/get_datasets.sh --cifar10h [--from DIR] [--force]
+#                                              the same for cifar10h-counts.npy (sha256 checked)
 #
 # The data only ever appears complete: everything is fetched and checked in a temporary
 # folder beside the target, then renamed into place. Portable to macOS's bash 3.2.
@@ -25,8 +28,19 @@ FILES="data_batch_1 data_batch_2 data_batch_3 data_batch_4 data_batch_5 test_bat
 NAME="cifar-10-batches-py"
 TARBALL="cifar-10-python.tar.gz"
 
+# CIFAR-10H (Peterson et al., ICCV 2019): about 50 people's votes for each test image.
+# Licence CC BY-NC-SA 4.0: fetched onto the user's machine, never part of this repository.
+H_DEFAULT_URL="https://github.com/jcpeterson/cifar-10h/raw/master/data/cifar10h-counts.npy"
+H_DEFAULT_SHA256="9b36b4550349af56c79083356312eb4af856cc5fd3caf1f669d40b9d0bbb69ff"
+H_PAGE="https://github.com/jcpeterson/cifar-10h"
+H_URL="${CIFAR10H_URL:-$H_DEFAULT_URL}"
+H_SHA256="${CIFAR10H_SHA256:-$H_DEFAULT_SHA256}"
+H_NAME="cifar-10h"
+H_FILE="cifar10h-counts.npy"
+
 DATASETS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TARGET="$DATASETS_DIR/$NAME"
+H_TARGET="$DATASETS_DIR/$H_NAME"
 PROG="get_datasets"
 
 say() { printf '%s: %s\n' "$PROG" "$*"; }
@@ -34,7 +48,7 @@ err() { printf '%s: error: %s\n' "$PROG" "$*" >&2; }
 
 usage() {
     cat <<EOF
-Usage: bash datasets/get_datasets.sh [--from DIR] [--force]
+Usage: bash datasets/get_datasets.sh [--cifar10h] [--from DIR] [--force]
 
 Puts CIFAR-10 (python version) in $TARGET
 and does nothing if it is already there.
@@ -43,10 +57,16 @@ and does nothing if it is already there.
   --from DIR    copy an existing $NAME/ instead (no network needed);
                 DIR is that folder itself or a folder containing it
   --force       fetch again even if the data is already there
+  --cifar10h    instead of CIFAR-10, get the CIFAR-10H human labels
+                ($H_FILE, 800 kB, sha256 checked) into $H_TARGET;
+                with --from DIR, DIR is that file, its folder or a folder holding
+                $H_NAME/. Licence CC BY-NC-SA 4.0: use it, never commit it.
   -h, --help    show this help
 
 Environment: CIFAR10_URL (default $DEFAULT_URL),
-             CIFAR10_MD5 (default $DEFAULT_MD5).
+             CIFAR10_MD5 (default $DEFAULT_MD5),
+             CIFAR10H_URL (default $H_DEFAULT_URL),
+             CIFAR10H_SHA256 (default $H_DEFAULT_SHA256).
 Exit codes:  0 data in place, 1 data rejected, 2 could not download, 64 bad usage.
 EOF
 }
@@ -54,6 +74,7 @@ EOF
 # ---------------------------------------------------------------- command line
 FROM=""
 FORCE=0
+CIFAR10H=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --from)
@@ -64,6 +85,7 @@ while [ $# -gt 0 ]; do
             if [ -z "$FROM" ]; then err "--from needs a folder"; exit 64; fi
             shift ;;
         --force) FORCE=1; shift ;;
+        --cifar10h) CIFAR10H=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) err "unknown argument: $1"; usage >&2; exit 64 ;;
     esac
@@ -103,6 +125,22 @@ PY
 
 lower() { printf '%s' "$1" | tr 'ABCDEF' 'abcdef'; }
 
+sha256_of() {
+    if command -v sha256sum >/dev/null 2>&1; then
+        sha256sum "$1" | awk '{print $1}'
+    elif command -v shasum >/dev/null 2>&1; then
+        shasum -a 256 "$1" | awk '{print $1}'
+    elif command -v python3 >/dev/null 2>&1; then
+        python3 -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$1"
+    else
+        err "no sha256 tool found (sha256sum, shasum or python3)"
+        return 1
+    fi
+}
+
+# True when file $1 exists and has the expected CIFAR-10H sha256.
+h_checks_out() { [ -s "$1" ] && [ "$(lower "$(sha256_of "$1")")" = "$(lower "$H_SHA256")" ]; }
+
 # Downloads URL $1 to file $2; returns non-zero on any failure.
 download() {
     local url="$1" out="$2"
@@ -137,25 +175,93 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 make_work_dir() {
-    WORK="$(mktemp -d "$DATASETS_DIR/.$NAME.tmp.XXXXXX")"
+    WORK="$(mktemp -d "$DATASETS_DIR/.${1:-$NAME}.tmp.XXXXXX")"
 }
 
-# Moves the checked folder $1 into place as $TARGET, replacing any previous one.
+# Moves the checked folder $1 into place as $2 (default $TARGET), replacing any
+# previous one; $3 names the data in the message.
 install_folder() {
-    local new="$1"
+    local new="$1" target="${2:-$TARGET}" label="${3:-CIFAR-10}"
     chmod -R u+w "$new"
-    if [ -e "$TARGET" ] || [ -L "$TARGET" ]; then
-        mv "$TARGET" "$WORK/previous"
-        if ! mv "$new" "$TARGET"; then
-            mv "$WORK/previous" "$TARGET"
-            err "could not move the new data into $TARGET"
+    if [ -e "$target" ] || [ -L "$target" ]; then
+        mv "$target" "$WORK/previous"
+        if ! mv "$new" "$target"; then
+            mv "$WORK/previous" "$target"
+            err "could not move the new data into $target"
             exit 1
         fi
     else
-        mv "$new" "$TARGET"
+        mv "$new" "$target"
     fi
-    say "CIFAR-10 is ready in $TARGET"
+    say "$label is ready in $target"
 }
+
+# ---------------------------------------------------------------- --cifar10h
+# One known file, so unlike CIFAR-10's folder a copy made with --from is
+# checked against the same sha256 as a download.
+get_cifar10h() {
+    local src part got
+    if [ "$FORCE" -eq 0 ] && h_checks_out "$H_TARGET/$H_FILE"; then
+        say "CIFAR-10H is already in $H_TARGET (nothing to do; --force fetches it again)"
+        exit 0
+    fi
+    if [ -e "$H_TARGET" ] || [ -L "$H_TARGET" ]; then
+        if [ "$FORCE" -eq 1 ]; then
+            say "--force: fetching CIFAR-10H again; the current $H_NAME/ is kept until the new copy checks out"
+        else
+            say "$H_TARGET has no good $H_FILE (missing or wrong checksum); fetching it again"
+        fi
+    fi
+    make_work_dir "$H_NAME"
+    mkdir "$WORK/$H_NAME"
+    part="$WORK/$H_NAME/$H_FILE"
+    if [ -n "$FROM" ]; then
+        src=""
+        for candidate in "$FROM" "$FROM/$H_FILE" "$FROM/$H_NAME/$H_FILE"; do
+            if [ -f "$candidate" ]; then src="$candidate"; break; fi
+        done
+        if [ -z "$src" ]; then
+            if [ -e "$FROM" ]; then
+                err "--from $FROM: no $H_FILE there (nor in $H_NAME/ inside it)"
+            else
+                err "--from $FROM: no such file or folder"
+            fi
+            exit 1
+        fi
+        say "copying CIFAR-10H from $src"
+        cp "$src" "$part"
+    else
+        say "downloading $H_URL"
+        if ! download "$H_URL" "$part"; then
+            cat >&2 <<EOF
+$PROG: error: could not download $H_URL
+  (offline, behind a proxy, or the server is down). Either
+  - download $H_FILE by hand from $H_PAGE (folder data/) and run
+      bash datasets/get_datasets.sh --cifar10h --from /path/to/$H_FILE
+  - or copy an existing $H_NAME/ folder with --from (same command).
+  Everything but the crowd comparison of human_baseline.ipynb works without it.
+EOF
+            exit 2
+        fi
+    fi
+    say "checking sha256"
+    if ! got="$(sha256_of "$part")" || [ -z "$got" ]; then
+        err "could not compute the sha256 of $H_FILE; install sha256sum (coreutils) or python3"
+        exit 1
+    fi
+    got="$(lower "$got")"
+    if [ "$got" != "$(lower "$H_SHA256")" ]; then
+        err "sha256 mismatch for $H_FILE (corrupt, partial or another file)"
+        err "  expected $H_SHA256"
+        err "  got      $got"
+        err "nothing was installed; run this script again, or use --cifar10h --from FILE"
+        exit 1
+    fi
+    install_folder "$WORK/$H_NAME" "$H_TARGET" "CIFAR-10H"
+    exit 0
+}
+
+if [ "$CIFAR10H" -eq 1 ]; then get_cifar10h; fi
 
 # ---------------------------------------------------------------- already there?
 if [ "$FORCE" -eq 0 ] && is_complete "$TARGET"; then
