@@ -7,6 +7,8 @@ import pytest
 from support import ASSIGNMENT
 import make_submissions
 
+pytestmark = pytest.mark.slow  # starts a Dask LocalCluster
+
 
 @pytest.fixture(scope="module")
 def submissions(tmp_path_factory):

@@ -11,6 +11,8 @@ import pytest
 from support import ASSIGNMENT
 import make_submissions
 
+pytestmark = pytest.mark.slow  # whole grading runs, killed and resumed
+
 STABLE_COLUMNS = ("SELECT student, assignment, score, max_score, submission_hash, suite_hash "
                   "FROM submissions ORDER BY student")
 RESULTS = "SELECT student, position, case_name, score, max_score, status, message FROM results ORDER BY 1, 2"

@@ -35,6 +35,8 @@ import pytest
 
 from grader.public.plan import all_units
 from support import ASSIGNMENT
+
+pytestmark = [pytest.mark.slow, pytest.mark.sandbox]  # one real grading run of the whole corpus
 from make_submissions import apply, complete_copy
 from grader.suites.assignment1.mutants import BROKEN, MUTANTS
 

@@ -13,6 +13,8 @@ from nbclient import NotebookClient
 
 from support import REPO
 
+pytestmark = pytest.mark.slow  # runs every notebook top to bottom
+
 NOTEBOOKS = sorted(glob.glob(os.path.join(REPO, "solutions", "*", "*.ipynb")))
 DATA = os.path.join(REPO, "datasets", "cifar-10-batches-py")
 
