@@ -664,9 +664,10 @@ def test_each_feedback_file_states_the_score_in_grades_csv(graded, grades):
 EXPLAINED = [  # student, function (None: any), the status of a case it lost, words its message holds
     ("infinite_loop_in_one_loop", "compute_distances_one_loop", "timeout", "did not finish"),
     # A root grader runs student code as `nobody` under RLIMIT_NPROC: the bomb's forks
-    # fail at once.  Otherwise the time limit stops it, and the PID namespace takes it down.
+    # soon fail (an error), unless a loaded machine lets the time limit come first.
+    # Without root the time limit stops it.  Either way the PID namespace takes it down.
     ("fork_bomb_in_one_loop", "compute_distances_one_loop",
-     *(("error", "Resource temporarily unavailable") if os.geteuid() == 0 else ("timeout", "did not finish"))),
+     ("error", "timeout") if os.geteuid() == 0 else ("timeout",), ("Resource temporarily unavailable", "did not finish")),
     ("sys_exit_in_two_loops", "compute_distances_two_loops", "error", "SystemExit"),
     ("os_exit_in_no_loops", "compute_distances_no_loops", "crashed", "worker process ended"),
     ("kills_its_parent_in_predict_labels", "predict_labels", "error", "still alive"),
@@ -695,7 +696,9 @@ EXPLAINED = [  # student, function (None: any), the status of a case it lost, wo
 def test_a_lost_case_is_explained_as_what_the_code_did(gradebook, cases, student, function, status, words):
     names = own(function)(cases) if function else everything(cases)
     outcomes = [(score, got, message) for case, (score, got, message) in gradebook[student].items() if case in names]
-    assert any(score == 0 and got == status and words in message for score, got, message in outcomes), outcomes
+    statuses, phrases = (status, words) if isinstance(status, tuple) else ((status,), (words,))
+    assert any(score == 0 and got in statuses and any(w in message for w in phrases)
+               for score, got, message in outcomes), outcomes
 
 
 def test_an_array_that_lies_is_judged_by_its_values_alone(gradebook, cases):
