@@ -1,6 +1,9 @@
 """Shared fixtures: one fork server per test session, and for each assignment
 its cases and reference outputs, computed once."""
 import os
+import shutil
+import stat
+import subprocess
 
 import pytest
 
@@ -66,3 +69,32 @@ def grade(graders):
 def complete(tmp_path):
     """A fresh copy of assignment 1's reference solution as a student would hand it in."""
     return make_submissions.complete_copy(os.path.join(REPO, "solutions", ASSIGNMENT), str(tmp_path / "complete"))
+
+
+@pytest.fixture
+def datasets_repo(tmp_path):
+    """A temporary repo layout holding only a copy of datasets/get_datasets.sh."""
+    root = tmp_path / "repo"
+    (root / "datasets").mkdir(parents=True)
+    script = root / "datasets" / "get_datasets.sh"
+    shutil.copy2(os.path.join(REPO, "datasets", "get_datasets.sh"), script)
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return root
+
+
+@pytest.fixture
+def get_datasets(datasets_repo, tmp_path):
+    """get_datasets(*args, VARIABLE=value) runs the copied script from an
+    unrelated folder, with those environment variables set (None: unset)."""
+    def run(*args, **variables):
+        env = dict(os.environ)
+        for name, value in variables.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir(exist_ok=True)
+        return subprocess.run(["bash", str(datasets_repo / "datasets" / "get_datasets.sh"), *args], cwd=elsewhere,
+                              env=env, capture_output=True, text=True, timeout=60)
+    return run

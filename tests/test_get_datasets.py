@@ -10,8 +10,6 @@ import hashlib
 import io
 import os
 import shutil
-import stat
-import subprocess
 import tarfile
 from pathlib import Path
 
@@ -81,37 +79,14 @@ def tarball(cifar_subset, tmp_path_factory):
 
 
 @pytest.fixture
-def repo(tmp_path):
-    """A temporary repo layout holding only datasets/get_datasets.sh."""
-    root = tmp_path / "repo"
-    (root / "datasets").mkdir(parents=True)
-    script = root / "datasets" / "get_datasets.sh"
-    shutil.copy2(SCRIPT, script)
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return root
+def repo(datasets_repo):
+    return datasets_repo
 
 
 @pytest.fixture
-def run(repo, tmp_path):
+def run(get_datasets):
     """Runs the copied script from an unrelated cwd; never reaches the real CIFAR URL."""
-
-    def _run(*args, url=UNREACHABLE, md5=None):
-        env = dict(os.environ, CIFAR10_URL=url)
-        env.pop("CIFAR10_MD5", None)
-        if md5 is not None:
-            env["CIFAR10_MD5"] = md5
-        elsewhere = tmp_path / "elsewhere"
-        elsewhere.mkdir(exist_ok=True)
-        return subprocess.run(
-            ["bash", str(repo / "datasets" / "get_datasets.sh"), *args],
-            cwd=elsewhere,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    return _run
+    return lambda *args, url=UNREACHABLE, md5=None: get_datasets(*args, CIFAR10_URL=url, CIFAR10_MD5=md5)
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ it out), so the real sha256 is checked.
 import hashlib
 import os
 import shutil
-import stat
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -44,27 +42,15 @@ def counts_file():
 
 
 @pytest.fixture
-def repo(tmp_path):
-    root = tmp_path / "repo"
-    (root / "datasets").mkdir(parents=True)
-    script = root / "datasets" / "get_datasets.sh"
-    shutil.copy2(SCRIPT, script)
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return root
+def repo(datasets_repo):
+    return datasets_repo
 
 
 @pytest.fixture
-def run(repo, tmp_path):
-    def _run(*args, url=UNREACHABLE, sha256=None):
-        env = dict(os.environ, CIFAR10H_URL=url)
-        env.pop("CIFAR10H_SHA256", None)
-        if sha256 is not None:
-            env["CIFAR10H_SHA256"] = sha256
-        elsewhere = tmp_path / "elsewhere"
-        elsewhere.mkdir(exist_ok=True)
-        return subprocess.run(["bash", str(repo / "datasets" / "get_datasets.sh"), "--cifar10h", *args],
-                              cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60)
-    return _run
+def run(get_datasets):
+    """Runs the copied script with --cifar10h from an unrelated cwd; never reaches the real URL."""
+    return lambda *args, url=UNREACHABLE, sha256=None: get_datasets(
+        "--cifar10h", *args, CIFAR10H_URL=url, CIFAR10H_SHA256=sha256)
 
 
 def installed_file(repo):
