@@ -28,6 +28,8 @@ import zlib
 
 import numpy as np
 
+from .data_utils import walk_up  # the same search upwards that finds CIFAR-10
+
 CLASSES = ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 NUM_CLASSES = len(CLASSES)
 RESULTS_FORMAT = "cs231n-human-baseline-results"
@@ -314,16 +316,6 @@ def simulate_results(sample, y_test, counts=None, seed=0):
 
 
 # ------------------------------------------------------------------ crowd
-def _walk_up(start):
-    folder = os.path.abspath(start)
-    while True:
-        yield folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return
-        folder = parent
-
-
 def find_cifar10h(path=None):
     """
     The path of cifar10h-counts.npy, or None when there is none. Looks at, in
@@ -340,7 +332,7 @@ def find_cifar10h(path=None):
         beside = os.path.dirname(os.path.abspath(os.environ["CIFAR10_DIR"]))
         candidates.append(os.path.join(beside, "cifar-10h", CIFAR10H_FILE))
     for start in (os.getcwd(), os.path.dirname(os.path.abspath(__file__))):
-        candidates += [os.path.join(folder, "datasets", "cifar-10h", CIFAR10H_FILE) for folder in _walk_up(start)]
+        candidates += [os.path.join(folder, "datasets", "cifar-10h", CIFAR10H_FILE) for folder in walk_up(start)]
     for candidate in candidates:
         if os.path.isfile(candidate):
             return os.path.abspath(candidate)

@@ -74,7 +74,7 @@ def load_CIFAR10(ROOT):
     return Xtr, Ytr, Xte, Yte
 
 
-def _walk_up(start):
+def walk_up(start):
     """Yield start and each of its parent folders, up to the file system root."""
     folder = os.path.abspath(start)
     while True:
@@ -108,7 +108,7 @@ def default_cifar10_dir():
 
     here = os.path.dirname(os.path.abspath(__file__))
     for start in (os.getcwd(), here):
-        for folder in _walk_up(start):
+        for folder in walk_up(start):
             candidate = os.path.join(folder, "datasets", "cifar-10-batches-py")
             if os.path.isdir(candidate):
                 return candidate
