@@ -157,40 +157,29 @@ fi
 
 # ---------------------------------------------------------------- 3. requirements
 step "3/5 Packages (requirements.txt)"
-[ -f requirements.txt ] || die "requirements.txt not found in $REPO"
-REQ_HASH="$(sha256_of requirements.txt)" || die "could not hash requirements.txt"
-if [ -f "$STAMP" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$REQ_HASH" ]; then
-    info "requirements are up to date (requirements.txt unchanged since the last install)"
-else
-    info "installing into $VENV (a few minutes the first time)"
-    rm -f "$STAMP"
+# pip_install FILE STAMP WHAT HINT: install FILE's packages into the venv,
+# unless STAMP holds FILE's hash from the last successful install.
+pip_install() {
+    local file="$1" stamp="$2" what="$3" hint="$4" hash
+    [ -f "$file" ] || die "$file not found in $REPO"
+    hash="$(sha256_of "$file")" || die "could not hash $file"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ]; then
+        info "$what are up to date ($file unchanged since the last install)"
+        return
+    fi
+    info "installing $what from $file into $VENV (a few minutes the first time)"
+    rm -f "$stamp"
     # shellcheck disable=SC2086  # PIP_VERBOSITY is empty or one flag
-    if ! "$VENV_PY" -m pip install $PIP_VERBOSITY -r requirements.txt; then
-        die "pip could not install requirements.txt (see pip's message above).
+    "$VENV_PY" -m pip install $PIP_VERBOSITY -r "$file" || die "pip could not install $file (see pip's message above).$hint"
+    printf '%s\n' "$hash" > "$stamp.tmp" && mv "$stamp.tmp" "$stamp"
+    info "installed"
+}
+pip_install requirements.txt "$STAMP" "the requirements" "
     Check your network or proxy, then run setup.sh again; with an old pip try
     $VENV_PY -m pip install --upgrade pip   first."
-    fi
-    printf '%s\n' "$REQ_HASH" > "$STAMP.tmp" && mv "$STAMP.tmp" "$STAMP"
-    info "installed"
-fi
-if [ "$DEV" -eq 1 ]; then
-    # The test tools have a stamp of their own, so adding --dev later does not
-    # reinstall requirements.txt.
-    DEV_STAMP="$VENV/.requirements-dev.sha256"
-    [ -f requirements-dev.txt ] || die "requirements-dev.txt not found in $REPO"
-    DEV_HASH="$(sha256_of requirements-dev.txt)" || die "could not hash requirements-dev.txt"
-    if [ -f "$DEV_STAMP" ] && [ "$(cat "$DEV_STAMP" 2>/dev/null)" = "$DEV_HASH" ]; then
-        info "test tools are up to date (requirements-dev.txt unchanged since the last install)"
-    else
-        info "installing the test tools (requirements-dev.txt)"
-        rm -f "$DEV_STAMP"
-        # shellcheck disable=SC2086
-        "$VENV_PY" -m pip install $PIP_VERBOSITY -r requirements-dev.txt || \
-            die "pip could not install requirements-dev.txt (see pip's message above)"
-        printf '%s\n' "$DEV_HASH" > "$DEV_STAMP.tmp" && mv "$DEV_STAMP.tmp" "$DEV_STAMP"
-        info "installed"
-    fi
-fi
+# The test tools have a stamp of their own, so adding --dev later does not
+# reinstall requirements.txt.
+[ "$DEV" -eq 0 ] || pip_install requirements-dev.txt "$VENV/.requirements-dev.sha256" "the test tools" ""
 
 # ---------------------------------------------------------------- 4. Jupyter kernel
 step "4/5 Jupyter kernel \"$KERNEL_DISPLAY\""
