@@ -138,6 +138,25 @@ sha256_of() {
     fi
 }
 
+# verify FILE ALGORITHM EXPECTED WHAT ADVICE: true when FILE's md5 or sha256
+# is EXPECTED; otherwise say so (what was expected, what was found, ADVICE).
+verify() {
+    local got
+    say "checking $2"
+    if ! got="$("$2_of" "$1")" || [ -z "$got" ]; then
+        err "could not compute the $2 of $4; install ${2}sum (coreutils) or python3"
+        return 1
+    fi
+    got="$(lower "$got")"
+    if [ "$got" != "$(lower "$3")" ]; then
+        err "$2 mismatch for $4"
+        err "  expected $3"
+        err "  got      $got"
+        err "$5"
+        return 1
+    fi
+}
+
 # True when file $1 exists and has the expected CIFAR-10H sha256.
 h_checks_out() { [ -s "$1" ] && [ "$(lower "$(sha256_of "$1")")" = "$(lower "$H_SHA256")" ]; }
 
@@ -244,19 +263,8 @@ EOF
             exit 2
         fi
     fi
-    say "checking sha256"
-    if ! got="$(sha256_of "$part")" || [ -z "$got" ]; then
-        err "could not compute the sha256 of $H_FILE; install sha256sum (coreutils) or python3"
-        exit 1
-    fi
-    got="$(lower "$got")"
-    if [ "$got" != "$(lower "$H_SHA256")" ]; then
-        err "sha256 mismatch for $H_FILE (corrupt, partial or another file)"
-        err "  expected $H_SHA256"
-        err "  got      $got"
-        err "nothing was installed; run this script again, or use --cifar10h --from FILE"
-        exit 1
-    fi
+    verify "$part" sha256 "$H_SHA256" "$H_FILE (corrupt, partial or another file)" \
+        "nothing was installed; run this script again, or use --cifar10h --from FILE" || exit 1
     install_folder "$WORK/$H_NAME" "$H_TARGET" "CIFAR-10H"
     exit 0
 }
@@ -325,19 +333,8 @@ EOF
     exit 2
 fi
 
-say "checking md5"
-if ! GOT="$(md5_of "$PART")" || [ -z "$GOT" ]; then
-    err "could not compute the md5 of the download; install md5sum (coreutils) or python3, or use --from DIR"
-    exit 1
-fi
-GOT="$(lower "$GOT")"
-if [ "$GOT" != "$(lower "$MD5")" ]; then
-    err "md5 mismatch for the downloaded $TARBALL (corrupt or partial download)"
-    err "  expected $MD5"
-    err "  got      $GOT"
-    err "the download was deleted; run this script again, or use --from DIR"
-    exit 1
-fi
+verify "$PART" md5 "$MD5" "the downloaded $TARBALL (corrupt or partial download)" \
+    "the download was deleted; run this script again, or use --from DIR" || exit 1
 
 say "unpacking"
 mkdir "$WORK/extract"
