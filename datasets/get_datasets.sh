@@ -219,7 +219,7 @@ install_folder() {
 # One known file, so unlike CIFAR-10's folder a copy made with --from is
 # checked against the same sha256 as a download.
 get_cifar10h() {
-    local src part got
+    local src part
     if [ "$FORCE" -eq 0 ] && h_checks_out "$H_TARGET/$H_FILE"; then
         say "CIFAR-10H is already in $H_TARGET (nothing to do; --force fetches it again)"
         exit 0

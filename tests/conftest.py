@@ -9,7 +9,7 @@ import pytest
 
 from grader.public.runner import ForkServer
 from grader.public.scoring import build_jobs, reference_outputs, score_submission
-from grader.public.suite import environment, load_cases
+from grader.public.suite import load_cases
 import make_submissions
 from support import ASSIGNMENT, REPO
 
@@ -21,16 +21,21 @@ def repo():
 
 @pytest.fixture(scope="session")
 def servers():
-    """A fork server per environment (what its workers preload), started on first use."""
+    """servers(assignment): a fork server for that assignment's environment, started on first use."""
     running = {}
-    yield lambda preload: running.get(preload) or running.setdefault(preload, ForkServer(preload=preload))
+
+    def server_for(assignment):
+        if assignment not in running:
+            running[assignment] = ForkServer.for_assignment(assignment)
+        return running[assignment]
+    yield server_for
     for server in running.values():
         server.close()
 
 
 @pytest.fixture(scope="session")
 def server(servers):
-    return servers(tuple(environment(ASSIGNMENT)["preload"]))
+    return servers(ASSIGNMENT)
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +46,7 @@ def graders(servers):
 
     def for_assignment(assignment):
         if assignment not in made:
-            server = servers(tuple(environment(assignment)["preload"]))
+            server = servers(assignment)
             cases = load_cases(assignment, hidden=True)
             references = reference_outputs(server, os.path.join(REPO, "solutions", assignment), cases,
                                            build_jobs(cases))

@@ -13,7 +13,7 @@ import atexit
 import tempfile
 import threading
 
-_server, _lock = None, threading.Lock()
+_servers, _lock = {}, threading.Lock()
 
 
 def score_all(context, submissions, scheduler, sandbox="auto"):
@@ -37,14 +37,14 @@ def _score_remote(named, context, sandbox):
     """Runs on a Dask worker: score one submission with this process's fork server."""
     from grader.instructor.grade import score_one
     with tempfile.TemporaryDirectory(prefix="grader-dask-") as scratch:
-        return score_one(context, _fork_server(sandbox), named, scratch)
+        return score_one(context, _fork_server(context.assignment, sandbox), named, scratch)
 
 
-def _fork_server(sandbox):
-    global _server
+def _fork_server(assignment, sandbox):
+    """This Dask worker process's fork server for `assignment` (one per assignment, made on first use)."""
     with _lock:
-        if _server is None:
+        if (assignment, sandbox) not in _servers:
             from grader.public.runner import ForkServer
-            _server = ForkServer(sandbox)
-            atexit.register(_server.close)
-        return _server
+            _servers[assignment, sandbox] = ForkServer.for_assignment(assignment, sandbox)
+            atexit.register(_servers[assignment, sandbox].close)
+        return _servers[assignment, sandbox]

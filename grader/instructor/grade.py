@@ -69,7 +69,7 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
     os.makedirs(os.path.join(out_dir, "feedback"), exist_ok=True)
     gradebook = Gradebook(os.path.join(out_dir, "gradebook.sqlite"))
     start = time.monotonic()
-    with ForkServer(sandbox) as server:
+    with ForkServer.for_assignment(assignment, sandbox) as server:
         context = build_context(server, assignment, cases, seed, time_scale, solutions_root)
         if not regrade:
             context.known = gradebook.hashes(assignment, context.suite_hash)

@@ -71,7 +71,7 @@ def run(assignment, submission_dir="/autograder/submission", results_path="/auto
     solutions_root = solutions_root or os.path.join(SOURCE_ROOT, "solutions")
     cases = load_cases(assignment, hidden=True)
     start = time.monotonic()
-    with ForkServer("auto") as server:
+    with ForkServer.for_assignment(assignment) as server:
         context = build_context(server, assignment, cases, seed, solutions_root=solutions_root)
         with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as scratch:
             scored = score_one(context, server, ("submission", uploaded(submission_dir)), scratch)

@@ -26,7 +26,7 @@ def run(assignment_dir, assignment=None):
         except SubmissionError as exc:
             print(f"Cannot check {assignment_dir}: {exc}")
             return 2
-        with ForkServer() as server:
+        with ForkServer.for_assignment(assignment) as server:
             results = score_submission(server, root, cases, build_jobs(cases))
     print(table(assignment, results))
     return 0 if all(r.passed for r in results) else 1

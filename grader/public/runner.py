@@ -96,6 +96,13 @@ class ForkServer:
         if sandbox != "off":
             self._probe(required=sandbox == "require")
 
+    @classmethod
+    def for_assignment(cls, assignment, sandbox="auto"):
+        """A fork server whose workers start with what `assignment`'s suite
+        declares in its ENVIRONMENT (numpy; torch for the PyTorch notebooks)."""
+        from grader.public.suite import environment
+        return cls(sandbox, preload=tuple(environment(assignment)["preload"]))
+
     def _probe(self, required):
         """Start one sandboxed worker on an empty folder to see whether it works."""
         with tempfile.TemporaryDirectory(prefix="grader-probe-") as empty:
