@@ -75,7 +75,7 @@ class Outcome:
 
 
 class ForkServer:
-    """A warm interpreter (numpy imported) that forks one worker per submission.
+    """A warm interpreter (its suite's preload imported) that forks one worker per submission.
 
     sandbox: "auto" (namespaces where the kernel allows, else a warning in
     `self.sandbox`), "require" (refuse to start without them) or "off".

@@ -1,15 +1,16 @@
 """The student side: a fork server, and the worker that runs one submission.
 
 Nothing here is trusted.  The grader starts this module in a fresh interpreter
-(`python -m grader.public.worker FD`) with a scrubbed environment, before it has
-computed any reference output.  The fork server imports numpy once and then,
-for each submission, forks a worker that
+(`python -m grader.public.worker FD MODULE...`) with a scrubbed environment,
+before it has computed any reference output.  The fork server imports the
+suite's preload (numpy; torch where a suite asks for it) once and then, for
+each submission, forks a worker that
 
 1. leaves the server's process group (so the grader can kill it and all its
    children at once), applies resource limits and closes stdin/stdout/stderr;
-2. runs the calls the grader asks for, importing the student's modules (or
-   the function defined in their notebook) from a private copy of the
-   submission, and
+2. executes the plan of each case the grader sends (`plan.execute`),
+   importing the student's modules (or the function defined in their
+   notebook) from a private copy of the submission, and
 3. answers with plain data only (see `protocol`).
 
 Before each import or call the worker says which "unit" it enters, so that
@@ -29,8 +30,6 @@ import socket
 import sys
 import traceback
 import types
-
-import numpy  # noqa: F401 -- loaded once here, so that every forked worker starts with it
 
 from grader.public import plan, protocol, sandbox
 
@@ -71,8 +70,9 @@ def _time_limit_reached(signum, frame):
 def serve_forever(control_fd):
     """Fork one worker per request received on `control_fd`, until EOF.
 
-    A request is JSON {"root": copy, "limits": {...}, "sandbox": bool} with the
-    worker's end of a socket pair attached; the reply is {"pid": ...}.
+    A request (`protocol.spawn_request`) names the copy, the limits, the
+    functions to avoid and whether to sandbox, with the worker's end of a
+    socket pair attached; the reply (`protocol.spawned`) is the worker's pid.
     """
     control = socket.socket(fileno=control_fd)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
