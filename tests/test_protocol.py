@@ -79,3 +79,50 @@ def test_a_plain_copy_does_not_change_when_the_original_does():
 
 def test_a_plain_copy_keeps_a_zero_dimensional_array_as_it_is():
     assert protocol.plain_copy(np.array(2.5)).shape == ()
+
+
+# ------------------------------------------------------- forged and slow replies
+def test_a_forged_32_mib_head_is_refused_before_it_is_parsed():
+    """A head like [[],[],...] would make millions of Python lists out of 32 MiB."""
+    import tracemalloc
+    head = b"[" + b"[]," * (32 * 2**20 // 3) + b"[]]"
+    payload = protocol.HEAD.pack(len(head)) + head
+    tracemalloc.start()
+    with pytest.raises(protocol.ProtocolError, match="a head of"):
+        protocol.decode(payload)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 2**20
+
+
+def test_a_reply_sent_a_byte_at_a_time_ends_at_the_case_deadline():
+    """A worker that trickles its answer cannot keep a case past its time limit."""
+    import socket
+    import subprocess
+    import threading
+    import time
+    from grader.public.runner import Job, Worker
+    from grader.public.plan import Call, to_wire
+
+    ours, theirs = socket.socketpair()
+    stand_in = subprocess.Popen(["sleep", "60"])  # the process the runner kills at the end
+
+    def trickling_worker():
+        protocol.send(theirs, protocol.hello(stand_in.pid, "off"))
+        protocol.recv(theirs)
+        reply = protocol.encode(protocol.outputs({"out": 1}, 1))
+        for byte in struct.pack(">Q", len(reply)) + reply:
+            time.sleep(0.2)
+            try:
+                theirs.send(bytes([byte]))
+            except OSError:
+                return
+    threading.Thread(target=trickling_worker, daemon=True).start()
+    worker = Worker(stand_in.pid, ours)
+    start = time.monotonic()
+    outcome = worker.run(Job(to_wire([Call("m:f", save="out")]), timeout=1.0))
+    seconds = time.monotonic() - start
+    stand_in.wait(timeout=5)
+    theirs.close()
+    assert outcome.status == "timeout"
+    assert seconds < 1.0 + 0.5 + 0.5   # the time limit, the grace to ask where it stopped, slack

@@ -17,13 +17,19 @@ This module is imported by the worker, so it must stay small and import
 nothing from the rest of the grader.
 """
 import json
+import socket
 import struct
+import time
 
 import numpy as np
 
 HEADER = struct.Struct(">Q")
 HEAD = struct.Struct(">I")  # the length of a payload's JSON head
 MAX_MESSAGE_BYTES = 256 * 2**20  # a result bigger than this is refused, not read
+# A head is the message's skeleton, small even for many outputs (arrays travel
+# as raw bytes beside it).  Parsing JSON builds Python objects several times
+# its size, so a forged head is refused before it is parsed.
+MAX_HEAD_BYTES = 2**20
 
 
 class ProtocolError(Exception):
@@ -107,6 +113,8 @@ def encode(message):
 def decode(payload):
     try:
         (size,) = HEAD.unpack_from(payload)
+        if size > MAX_HEAD_BYTES:
+            raise ProtocolError(f"unreadable message (a head of {size:,} bytes; the limit is {MAX_HEAD_BYTES:,})")
         head = json.loads(payload[HEAD.size:HEAD.size + size])
         offset, arrays = HEAD.size + size, {}
         for key, dtype, shape in head["arrays"]:
@@ -134,17 +142,24 @@ def send_encoded(sock, payload):
     sock.sendall(HEADER.pack(len(payload)) + payload)
 
 
-def recv(sock, limit=MAX_MESSAGE_BYTES):
-    """Read one message; raise EOFError when the peer has gone away."""
-    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
+def recv(sock, limit=MAX_MESSAGE_BYTES, deadline=None):
+    """Read one message; raise EOFError when the peer has gone away, and
+    socket.timeout at `deadline` (a time.monotonic() value) whatever has
+    arrived by then: a peer that sends a byte now and then cannot hold us."""
+    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size, deadline))
     if size > limit:
         raise ProtocolError(f"a message of {size:,} bytes (the limit is {limit:,})")
-    return decode(_read_exactly(sock, size))
+    return decode(_read_exactly(sock, size, deadline))
 
 
-def _read_exactly(sock, size):
+def _read_exactly(sock, size, deadline=None):
     chunks, remaining = [], size
     while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout("the deadline passed while reading a message")
+            sock.settimeout(left)
         chunk = sock.recv(min(remaining, 1 << 20))
         if not chunk:
             raise EOFError("the other side closed the connection")

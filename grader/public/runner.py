@@ -159,8 +159,8 @@ class Worker:
     def __init__(self, pid, sock, start_timeout=20.0):
         self.pid, self.sock, self.runner_pid = pid, sock, pid
         try:
-            sock.settimeout(start_timeout)
-            self.runner_pid, self.sandbox = protocol.read_hello(protocol.recv(sock))
+            hello = protocol.recv(sock, deadline=time.monotonic() + start_timeout)
+            self.runner_pid, self.sandbox = protocol.read_hello(hello)
         except protocol.ProtocolError as exc:
             self.kill()
             raise WorkerStartError(str(exc)) from None
@@ -179,8 +179,7 @@ class Worker:
         try:
             protocol.send_encoded(self.sock, job.payload_with_id(self.sent))
             while True:
-                self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                kind, value = protocol.read_reply(protocol.recv(self.sock), self.sent)
+                kind, value = protocol.read_reply(protocol.recv(self.sock, deadline=deadline), self.sent)
                 if kind == "enter":
                     unit = value
                 elif kind == "outputs":
@@ -207,8 +206,7 @@ class Worker:
             os.kill(self.runner_pid, signal.SIGUSR1)
             deadline = time.monotonic() + grace
             while time.monotonic() < deadline:
-                self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                kind, value = protocol.read_reply(protocol.recv(self.sock), self.sent)
+                kind, value = protocol.read_reply(protocol.recv(self.sock, deadline=deadline), self.sent)
                 if kind == "error":
                     return value["where"], value["function"]
         except (OSError, EOFError, protocol.ProtocolError):
