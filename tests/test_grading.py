@@ -126,3 +126,18 @@ def test_a_helper_defined_beside_the_notebook_function_is_defined_too(grade, com
     with open(path, "w") as f:
         json.dump(notebook, f)
     assert failing(grade(complete)) == set()
+
+
+def test_an_exception_with_a_huge_name_and_text_gives_a_message_of_bounded_size(grade, complete):
+    """Much of a message comes from the student's code: one student must not
+    write hundreds of megabytes of feedback, results.json and gradebook."""
+    path = os.path.join(complete, KNN_FILE)
+    with open(path) as f:
+        text = f.read()
+    raising = ("def compute_distances_two_loops(self, X):\n"
+               "        raise type('E' * 2**20, (Exception,), {})('x' * 2**20)\n\n    def _old_two_loops(self, X):")
+    with open(path, "w") as f:
+        f.write(text.replace("def compute_distances_two_loops(self, X):", raising, 1))
+    results = grade(complete)
+    assert not results["two_loops_random"].passed
+    assert all(len(r.message) <= 1000 for r in results.values())

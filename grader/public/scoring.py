@@ -8,6 +8,7 @@ from grader.public.results import CaseResult
 from grader.public.runner import Job, Limits, run_cases
 
 DEFAULT_SEED = 231
+MAX_MESSAGE = 1000   # characters of a case's message
 
 
 def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0):
@@ -45,7 +46,7 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
             status, message = static[case.name]
         points = case.points if case.graded else 0
         results.append(CaseResult(case.name, case.function, points if status == "passed" else 0, points, status,
-                                  message, case.hint, case.hidden, case.graded))
+                                  _bounded(message), case.hint, case.hidden, case.graded))
     return results
 
 
@@ -59,6 +60,12 @@ def reference_outputs(server, solution_root, cases, jobs):
     if broken:
         raise RuntimeError(f"the reference solution in {solution_root} fails these cases: {broken}")
     return {name: outcome.outputs for name, outcome in outcomes.items()}
+
+
+def _bounded(message):
+    """A message fit for feedback, a CSV and the gradebook: much of it can come
+    from the student's code (an exception's name and text, a dict's keys)."""
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 30] + " ... (message cut short)"
 
 
 def _judge(check):
