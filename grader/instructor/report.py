@@ -12,14 +12,14 @@ def write_grades_csv(path, case_names, rows):
         writer = csv.writer(f)
         writer.writerow(["student", "score", "max_score", *case_names])
         for student, score, max_score, cases in rows:
-            writer.writerow([student, format_points(score), format_points(max_score),
+            writer.writerow([_cell(student), format_points(score), format_points(max_score),
                              *[format_points(cases[c]) if c in cases else "" for c in case_names]])
 
 
 def feedback_markdown(student, assignment, results):
     """Feedback a student can act on: every case, its points, what was wrong and where to look."""
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
-    lines = [f"# {assignment}: feedback for {student}", "",
+    lines = [f"# {assignment}: feedback for {_escape(student)}", "",
              f"**Score: {format_points(score)} / {format_points(total)}**", "",
              "| case | function | points | result |", "| --- | --- | --- | --- |"]
     lines += [f"| {r.case} | `{r.function}` | {format_points(r.score)} / {format_points(r.max_score)} | {r.status} |"
@@ -66,8 +66,20 @@ def feedback_html(student, assignment, results):
             + "</body></html>\n")
 
 
+MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+!|~"
+
+
 def _escape(text):
-    return text.replace("\n", " ").replace("|", "\\|")
+    """Student-controlled text as plain text in markdown: one line, and every
+    character that could start markup (a link, an image, HTML, emphasis, a
+    table cell) escaped with a backslash."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in text.replace("\n", " "))
+
+
+def _cell(text):
+    """A CSV cell that a spreadsheet shows as text: a leading = + - @ (or tab,
+    carriage return) would make it a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def gradescope_results(results, seconds, note=""):
