@@ -62,6 +62,20 @@ def test_python2_era_starter_code_importing_past_builtins_scores_full_marks(grad
     assert failing(grade(complete)) == set()
 
 
+def test_code_written_for_numpy_1_scores_full_marks(grade, complete):
+    """Real CS231n files import numpy.lib.npyio's savez_compressed and use
+    np.float and np.NaN, all gone in numpy 2."""
+    path = os.path.join(complete, "cs231n", "classifiers", "softmax.py")
+    with open(path) as f:
+        text = f.read()
+    text = "from numpy.lib.npyio import savez_compressed\n" + text.replace(
+        "dW = np.zeros_like(W, dtype=np.float64)", "dW = np.zeros_like(W, dtype=np.float) + 0 * np.NaN ** 0")
+    assert text.count("np.NaN") == 2
+    with open(path, "w") as f:
+        f.write(text)
+    assert failing(grade(complete)) == set()
+
+
 CS231N_STYLE_PREDICT = '''
     def predict_labels(self, dists, k=1):
         num_test = dists.shape[0]

@@ -31,12 +31,7 @@ import sys
 import traceback
 import types
 
-from grader.public import plan, protocol, sandbox
-
-# Python 2 era CS231n starter code imports `past.builtins` (the `future`
-# package).  A correct student file must not fail for that alone.
-PAST_BUILTINS = {"xrange": range, "basestring": str, "unicode": str, "long": int, "raw_input": input}
-
+from grader.public import legacy, plan, protocol, sandbox
 
 class NotRun(BaseException):
     """Raised on entering a function that hung or crashed in an earlier case."""
@@ -136,24 +131,13 @@ def _start_worker(conn, request, readable):
     for name in [m for m in sys.modules if m == "grader" or m.startswith("grader.")]:
         if name not in ("grader.public.protocol", "grader.public.plan"):
             del sys.modules[name]
-    _install_past_builtins()
+    legacy.install()
     avoid(request.get("avoid"), root)
     return root
 
 
 def _is_grader_home(path):
     return os.path.isdir(os.path.join(path, "grader", "suites"))
-
-
-def _install_past_builtins():
-    try:
-        importlib.import_module("past.builtins")
-    except ImportError:
-        past = types.ModuleType("past")
-        builtins = types.ModuleType("past.builtins")
-        builtins.__dict__.update(PAST_BUILTINS)
-        past.builtins = builtins
-        sys.modules["past"], sys.modules["past.builtins"] = past, builtins
 
 
 # --------------------------------------------------------------------- worker
