@@ -51,7 +51,7 @@ def test_example_scores_are_full_zero_and_in_between(graded, cases):
 
 def test_results_json_follows_gradescopes_format(graded, cases):
     out, _ = graded
-    with open(out / "planted_bugs" / "results.json") as f:
+    with open(out / "students" / "planted_bugs" / "results.json") as f:
         results = json.load(f)
     assert set(results) >= {"score", "execution_time", "tests"}
     assert len(results["tests"]) == len(cases)
@@ -124,3 +124,27 @@ def test_check_on_the_reference_passes_every_public_case(repo):
 def test_check_on_a_folder_with_no_assignment_files_says_so(tmp_path, repo):
     result = grader("check", str(tmp_path), "--assignment", ASSIGNMENT, cwd=repo)
     assert result.returncode == 2 and "no assignment files found" in result.stdout
+
+
+def test_student_ids_never_escape_the_output_folder_nor_meet_its_own_files(tmp_path, repo):
+    """A zip named '...zip' (id '..') or ids named like the grader's own files."""
+    import shutil
+    blank = os.path.join(repo, "assignments", ASSIGNMENT)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    archive = shutil.make_archive(str(tmp_path / "blank"), "zip", blank)
+    shutil.copy(archive, folder / "...zip")
+    for name in ("gradebook.sqlite", "grades.csv", "report"):
+        shutil.copytree(blank, folder / name)
+    out = tmp_path / "out"
+    result = grader("grade", "--assignment", ASSIGNMENT, "--out", str(out), "--no-progress",
+                    *sorted(str(p) for p in folder.iterdir()), cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Skipped" in result.stdout and "'..'" in result.stdout
+    assert not (tmp_path / "results.json").exists()
+    with open(out / "grades.csv") as f:
+        assert sorted(row["student"] for row in csv.DictReader(f)) == ["gradebook.sqlite", "grades.csv", "report"]
+    assert all((out / "students" / name / "results.json").is_file() for name in ("gradebook.sqlite", "grades.csv"))
+    again = grader("grade", "--assignment", ASSIGNMENT, "--out", str(out), "--no-progress",
+                   *sorted(str(p) for p in folder.iterdir()), cwd=repo)
+    assert again.returncode == 0, again.stdout + again.stderr   # the output folder still works

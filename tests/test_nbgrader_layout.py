@@ -65,9 +65,10 @@ def test_find_submissions_gives_each_students_folder_by_id(course):
         (student, str(course / "submitted" / student / ASSIGNMENT)) for student in sorted(STUDENTS)]
 
 
-def test_hidden_folders_and_other_assignments_are_not_submissions(course):
+def test_hidden_folders_and_other_assignments_are_not_submissions(course, capsys):
     students = [student for student, _ in nbgrader_layout.find_submissions(str(course), ASSIGNMENT)]
     assert ".ipynb_checkpoints" not in students and "dave" not in students
+    assert "Skipped" in capsys.readouterr().out   # a hidden folder holding the assignment is named, not ignored
 
 
 def test_a_course_without_a_submitted_folder_has_no_submissions(tmp_path):

@@ -23,7 +23,7 @@ from grader.public import plan
 from grader.instructor.gradebook import Gradebook
 from grader.public.runner import ForkServer
 from grader.public.scoring import DEFAULT_SEED, build_jobs, reference_outputs, score_submission, unscorable
-from grader.public.files import SubmissionError, prepare, student_id
+from grader.public.files import SubmissionError, id_problem, prepare, student_id
 from grader.public.suite import load_cases
 
 
@@ -61,6 +61,10 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
     seed = DEFAULT_SEED if seed is None else seed
     cases = load_cases(assignment, hidden=True)
     submissions = [s if isinstance(s, tuple) else (student_id(s), s) for s in submissions]
+    refused = [(student, path, id_problem(student)) for student, path in submissions if id_problem(student)]
+    for student, path, problem in refused:
+        print(f"Skipped {path}: its name gives the student id {student!r}, and {problem}. Rename it.")
+    submissions = [(student, path) for student, path in submissions if not id_problem(student)]
     students = [student for student, _ in submissions]
     repeated = sorted({s for s in students if students.count(s) > 1})
     if repeated:
@@ -167,8 +171,10 @@ def write_student_files(out_dir, student, assignment, results, seconds):
         f.write(report.feedback_markdown(student, assignment, results))
     with open(os.path.join(out_dir, "feedback", f"{student}.html"), "w") as f:
         f.write(report.feedback_html(student, assignment, results))
-    os.makedirs(os.path.join(out_dir, student), exist_ok=True)
-    report.write_json(os.path.join(out_dir, student, "results.json"), report.gradescope_results(results, seconds))
+    # Each student's own folder under students/, so that no id can meet grades.csv or the gradebook.
+    os.makedirs(os.path.join(out_dir, "students", student), exist_ok=True)
+    report.write_json(os.path.join(out_dir, "students", student, "results.json"),
+                      report.gradescope_results(results, seconds))
 
 
 def summary(done, seconds, out_dir, sandbox):
@@ -184,7 +190,7 @@ def summary(done, seconds, out_dir, sandbox):
              f"Skipped {count['unchanged']} unchanged since their last grading (use --regrade to grade them again).",
              f"Could not open {count['unopenable']}: they score 0, and their feedback says why.",
              f"Written to {out_dir}/: grades.csv, gradebook.sqlite, feedback/<student>.md and .html, "
-             "<student>/results.json, report/index.html"]
+             "students/<student>/results.json, report/index.html"]
     if sandbox.startswith("NO SANDBOX"):
         lines += [f"WARNING: {sandbox}.", "Student code ran with resource limits only: it could read files and use "
                   "the network. Grade on Linux with user namespaces enabled (or --sandbox require)."]

@@ -35,8 +35,11 @@ def find_submissions(course_dir, assignment):
     found = []
     for student in sorted(os.listdir(root)):
         folder = os.path.join(root, student, assignment)
-        if not student.startswith(".") and os.path.isdir(folder):
-            found.append((student, folder))
+        if os.path.isdir(folder):
+            if student.startswith("."):
+                print(f"Skipped {folder}: {student!r} is a hidden folder, not a student id. Rename it if it is one.")
+            else:
+                found.append((student, folder))
     return found
 
 

@@ -32,6 +32,20 @@ def student_id(path):
     return name[:-4] if name.lower().endswith(".zip") else name
 
 
+MAX_ID_CHARS = 128
+
+
+def id_problem(student):
+    """Why `student` cannot name a student's files under the output folder, or None."""
+    if not student or student.startswith("."):
+        return "a student id may not be empty or start with '.'"
+    if any(c in student for c in "/\\") or any(ord(c) < 32 for c in student):
+        return "a student id may not hold a slash, a backslash or a control character"
+    if len(student) > MAX_ID_CHARS:
+        return f"a student id may not be longer than {MAX_ID_CHARS} characters"
+    return None
+
+
 def unpack(zip_path, dest):
     """Extract a zip safely: no absolute paths, no `..`, no links, bounded size."""
     try:
