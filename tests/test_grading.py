@@ -3,6 +3,8 @@ malformed notebook and legacy CS231n code cost (on assignment 1's suite).
 Full marks, zero and planted bugs for every assignment: test_suites.py."""
 import os
 
+import pytest
+
 from grader.suites.assignment1.mutants import BROKEN
 from make_submissions import apply
 from support import failing
@@ -155,3 +157,20 @@ def test_an_exception_with_a_huge_name_and_text_gives_a_message_of_bounded_size(
     results = grade(complete)
     assert not results["two_loops_random"].passed
     assert all(len(r.message) <= 1000 for r in results.values())
+
+
+def test_sandboxed_workers_leave_no_folder_behind(complete):
+    """Each sandbox builds its new root on a folder of the host; they all go with the fork server."""
+    import glob
+    import tempfile
+    from grader.public.runner import ForkServer
+    from grader.public.scoring import build_jobs, score_submission
+    from grader.public.suite import load_cases
+    cases = load_cases("assignment1", hidden=False)
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "*"))) | set(glob.glob("/tmp/.grader-root-*"))
+    with ForkServer.for_assignment("assignment1") as server:
+        if not server.isolated:
+            pytest.skip(f"needs the sandbox ({server.sandbox})")
+        score_submission(server, complete, cases, build_jobs(cases))
+    after = set(glob.glob(os.path.join(tempfile.gettempdir(), "*"))) | set(glob.glob("/tmp/.grader-root-*"))
+    assert after - before == set()

@@ -10,6 +10,7 @@ that unit is skipped: a function that loops costs one time limit, not one per
 case.
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -84,7 +85,9 @@ class ForkServer:
     def __init__(self, sandbox="auto", preload=("numpy",)):
         self._control, theirs = socket.socketpair(socket.AF_UNIX, CONTROL_SOCKET)
         self._lock = threading.Lock()
-        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": GRADER_HOME,
+        # Sandboxes build their new root on an empty folder here; removed at close().
+        self._roots = tempfile.mkdtemp(prefix="grader-sandboxes-")
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": GRADER_HOME, "GRADER_SANDBOX_ROOTS": self._roots,
                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
                "HOME": tempfile.gettempdir(), **ONE_THREAD}
         self._process = subprocess.Popen(
@@ -140,6 +143,7 @@ class ForkServer:
             self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self._process.kill()
+        shutil.rmtree(self._roots, ignore_errors=True)
 
     def __enter__(self):
         return self

@@ -72,7 +72,7 @@ def readable_paths():
     return kept
 
 
-def isolate(copy, readable, conn, mode):
+def isolate(copy, readable, conn, mode, roots="/tmp"):
     """Move the calling worker into the sandbox; return the path of its copy there.
 
     Three processes take part.  The caller (S, in the grader's namespaces)
@@ -103,7 +103,7 @@ def isolate(copy, readable, conn, mode):
         try:
             if uid != 0:
                 _write_maps("self", uid, gid)
-            _pivot(_build_root(copy, readable))
+            _pivot(_build_root(copy, readable, roots))
             h = os.fork()
         except OSError as exc:
             protocol.send(conn, protocol.hello(None, error=f"the sandbox could not be built ({exc})"))
@@ -135,11 +135,13 @@ def _write_maps(pid, uid, gid, also_nobody=False):
     _write(f"/proc/{pid}/gid_map", f"{gid} {gid} 1{extra}\n")
 
 
-def _build_root(copy, readable):
+def _build_root(copy, readable, roots):
     """A tmpfs holding read-only binds of `readable`, a few devices, a /tmp
-    and the submission copy (writable); returns its path."""
+    and the submission copy (writable), on a new folder in `roots`; returns its path."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    root = f"/tmp/.grader-root-{os.getpid()}"
+    # A mount point on the host, empty there (the tmpfs is mounted in our
+    # namespace only): in `roots`, a folder the grader removes when it is done.
+    root = os.path.join(roots, f"root-{os.getpid()}")
     os.makedirs(root, exist_ok=True)
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0755")
     for path in readable:

@@ -73,6 +73,7 @@ def serve_forever(control_fd):
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
     sys.path[:] = [p for p in sys.path if p and os.path.isdir(p) and not _is_grader_home(p)]
     readable = sandbox.readable_paths()
+    roots = os.environ.get("GRADER_SANDBOX_ROOTS", "/tmp")  # where sandboxes build their root (see runner)
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(control, 65536, 1)
@@ -88,7 +89,7 @@ def serve_forever(control_fd):
             conn = socket.socket(fileno=fds[0])
             code = 0
             try:
-                serve_submission(conn, _start_worker(conn, request, readable))
+                serve_submission(conn, _start_worker(conn, request, readable, roots))
             except BaseException:
                 code = 1
             os._exit(code)
@@ -96,7 +97,7 @@ def serve_forever(control_fd):
         control.send(protocol.spawned(pid))
 
 
-def _start_worker(conn, request, readable):
+def _start_worker(conn, request, readable, roots):
     """Turn this fresh fork into the process that runs the student's code:
     sandbox (if asked and possible), limits, no terminal, the copy as working
     directory.  Says hello to the grader with the pid to kill and the sandbox
@@ -106,7 +107,7 @@ def _start_worker(conn, request, readable):
     mode = "off"
     if request["sandbox"]:
         try:
-            root = sandbox.isolate(root, readable, conn, "namespaces")
+            root = sandbox.isolate(root, readable, conn, "namespaces", roots)
             mode = None  # the sandbox's supervisor has said hello for us
             sandbox.drop_privileges()
         except sandbox.SandboxUnavailable as exc:
