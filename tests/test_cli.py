@@ -148,3 +148,16 @@ def test_student_ids_never_escape_the_output_folder_nor_meet_its_own_files(tmp_p
     again = grader("grade", "--assignment", ASSIGNMENT, "--out", str(out), "--no-progress",
                    *sorted(str(p) for p in folder.iterdir()), cwd=repo)
     assert again.returncode == 0, again.stdout + again.stderr   # the output folder still works
+
+
+def test_a_full_scratch_disk_stops_the_run_and_charges_no_student(tmp_path, repo, monkeypatch, capsys):
+    import errno
+    from grader.instructor import grade
+    def full_disk(submission, workdir):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(grade, "prepare", full_disk)
+    code = grade.run(ASSIGNMENT, [os.path.join(repo, "assignments", ASSIGNMENT)], str(tmp_path / "out"),
+                     solutions_root=os.path.join(repo, "solutions"), progress=False, sandbox="off")
+    assert code == 1 and "Grading stopped" in capsys.readouterr().out
+    with sqlite3.connect(tmp_path / "out" / "gradebook.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (0,)

@@ -47,3 +47,10 @@ def test_agree_compares_two_of_the_students_own_outputs():
     check = agree("one", "two", close())
     assert check({"one": np.ones(3), "two": np.ones(3)}).passed
     assert not check({"one": np.ones(3), "two": np.zeros(3)}).passed
+
+
+def test_a_relative_error_is_told_to_two_significant_digits_only():
+    """Enough to act on, too few to recover a hidden reference value from."""
+    import re
+    message = close()(np.array([1.2345678]), np.array([1.0])).message
+    assert re.search(r"largest relative error \d\.\de-\d\d ", message), message

@@ -9,6 +9,7 @@ suite are unchanged since it was last graded is skipped (unless --regrade),
 so a run that was killed resumes where it stopped.  grades.csv is written
 last, from the gradebook.
 """
+import errno
 import hashlib
 import os
 import shutil
@@ -36,6 +37,15 @@ class Context:
     references: dict
     suite_hash: str
     known: dict = field(default_factory=dict)   # student -> submission hash already graded
+
+
+# The grader's own machine failing (a full disk, a read-only scratch folder)
+# is never a student's fault.
+GRADER_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+
+
+class GraderFault(Exception):
+    """Grading cannot go on for a reason of the grader's own."""
 
 
 @dataclass
@@ -83,12 +93,18 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
         else:
             stream = score_locally(context, submissions, server, workers)
         done = []
-        for scored in tqdm(stream, total=len(submissions), unit="submission", disable=not progress):
-            if scored.state != "unchanged":
-                write_student_files(out_dir, scored.student, assignment, scored.results, scored.seconds)
-                gradebook.record(scored.student, assignment, scored.results, scored.seconds,
-                                 scored.submission_hash, context.suite_hash)
-            done.append(scored)
+        try:
+            for scored in tqdm(stream, total=len(submissions), unit="submission", disable=not progress):
+                if scored.state != "unchanged":
+                    write_student_files(out_dir, scored.student, assignment, scored.results, scored.seconds)
+                    gradebook.record(scored.student, assignment, scored.results, scored.seconds,
+                                     scored.submission_hash, context.suite_hash)
+                done.append(scored)
+        except GraderFault as exc:
+            gradebook.close()
+            print(f"Grading stopped: {exc}. No student was charged for it. The {len(done)} submissions "
+                  "graded so far are in the gradebook: fix the cause and run the same command again to go on.")
+            return 1
         sandbox_mode = server.sandbox
     rows = gradebook.scores(assignment)
     gradebook.close()
@@ -118,6 +134,8 @@ def score_one(context, server, named, scratch):
         try:
             root = prepare(submission, workdir)
         except Exception as exc:  # whatever a hostile file does to unpacking costs its own student only
+            if isinstance(exc, OSError) and exc.errno in GRADER_FAULTS:
+                raise GraderFault(f"the grader's scratch folder {scratch} failed ({exc})") from exc
             digest = file_hash(submission)
             if context.known.get(student) == digest:
                 return Scored(student, "unchanged", [], digest, 0.0)

@@ -81,7 +81,7 @@ def close(rtol=1e-6, atol=1e-9):
         wrong = int(np.count_nonzero(error > rtol))
         where = f" at index {_index(worst, got.shape)}" if got.ndim else ""
         return _fail(f"{what}: {wrong} of {got.size} values are wrong; largest relative error "
-                     f"{error.flat[worst]:.2e}{where} (allowed {rtol:g})")
+                     f"{error.flat[worst]:.1e}{where} (allowed {rtol:g})")
     return rule
 
 
