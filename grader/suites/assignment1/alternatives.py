@@ -130,4 +130,28 @@ def svm_loss_naive(W, X, y, reg):
 def svm_loss_vectorized(W, X, y, reg):
     return svm_loss_naive(W, X, y, reg)
 ''', frozenset({"svm_initial_loss_and_no_loops"})),
+    # The loop moved into a helper of the same file.
+    "softmax_loss_vectorized_loops_in_a_helper": Alternative(SOFTMAX, "softmax_loss_vectorized", '''
+def _by_rows(W, X, y, reg):
+    return softmax_loss_naive(W, X, y, reg)
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    return _by_rows(W, X, y, reg)
+''', frozenset({"softmax_initial_loss_and_no_loops", "softmax_loss_vectorized_random"})),
+    # The naive version reached through exec, its name spelled in pieces.
+    "svm_loss_vectorized_through_exec": Alternative(SVM, "svm_loss_vectorized", '''
+def svm_loss_vectorized(W, X, y, reg):
+    scope = {**globals(), "W": W, "X": X, "y": y, "reg": reg}
+    exec("out = svm_loss_" + "naive(W, X, y, reg)", scope)
+    return scope["out"]
+''', frozenset({"svm_initial_loss_and_no_loops", "svm_loss_vectorized_random"})),
+    # A loop-free def, then the name bound to the naive version: the def never runs.
+    "svm_loss_vectorized_rebound": Alternative(SVM, "svm_loss_vectorized", '''
+def svm_loss_vectorized(W, X, y, reg):
+    return 0.0, np.zeros_like(W)
+
+
+svm_loss_vectorized = svm_loss_naive
+''', frozenset({"svm_initial_loss_and_no_loops", "svm_loss_vectorized_random"})),
 }
