@@ -42,6 +42,9 @@ def main(argv=None):
                             "or a Dask distributed cluster (dask)")
     grade.add_argument("--scheduler", help="with --executor dask: the scheduler address (tcp://host:8786), "
                                            "or local[:N] to start a cluster of N worker processes here")
+    grade.add_argument("--cases", action="append", metavar="PATTERN",
+                       help="grade only the cases whose name or function matches PATTERN (shell-style, "
+                            "e.g. 'softmax_*' or 'TwoLayerNet.*'; repeat for more), into an --out folder of their own")
     grade.add_argument("--regrade", action="store_true",
                        help="grade every submission again, even those unchanged since the last run")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -98,7 +101,8 @@ def main(argv=None):
         grade.error("give the SUBMISSION folders or zips to grade, or --nbgrader-course DIR")
     options = dict(workers=args.jobs, seed=args.seed, solutions_root=args.solutions,
                    progress=not args.no_progress, time_scale=args.time_scale, sandbox=args.sandbox,
-                   regrade=args.regrade, executor=args.executor, scheduler=args.scheduler)
+                   regrade=args.regrade, executor=args.executor, scheduler=args.scheduler,
+                   only=args.cases)
     if args.nbgrader_course:
         from grader.instructor import nbgrader_layout as command
         return command.grade(args.assignment, args.nbgrader_course, args.submissions, args.out, **options)

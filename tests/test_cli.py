@@ -161,3 +161,20 @@ def test_a_full_scratch_disk_stops_the_run_and_charges_no_student(tmp_path, repo
     assert code == 1 and "Grading stopped" in capsys.readouterr().out
     with sqlite3.connect(tmp_path / "out" / "gradebook.sqlite") as db:
         assert db.execute("SELECT COUNT(*) FROM submissions").fetchone() == (0,)
+
+
+def test_grading_only_some_cases_writes_just_their_columns(tmp_path, repo):
+    out = tmp_path / "softmax-only"
+    args = ["grade", "--assignment", ASSIGNMENT, "--no-progress", "--cases", "softmax_loss_vectorized_*",
+            "--cases", "TwoLayerNet.loss", os.path.join(repo, "solutions", ASSIGNMENT)]
+    result = grader(*args[:1], "--out", str(out), *args[1:], cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with open(out / "grades.csv") as f:
+        header = next(csv.reader(f))
+    assert header[3:] and all(c.startswith(("softmax_loss_vectorized_", "two_layer_net_")) for c in header[3:])
+    assert "softmax_loss_vectorized_random" in header and "two_layer_net_loss_with_reg" in header
+    again = grader(*args[:1], "--out", str(out), *args[1:], cwd=repo)
+    assert again.returncode == 2 and "of its own" in again.stdout   # never over a full gradebook
+    nothing = grader("grade", "--assignment", ASSIGNMENT, "--out", str(tmp_path / "x"), "--cases", "nope*",
+                     os.path.join(repo, "solutions", ASSIGNMENT), cwd=repo)
+    assert nothing.returncode == 2 and "No case" in nothing.stdout

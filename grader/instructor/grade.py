@@ -10,6 +10,7 @@ so a run that was killed resumes where it stopped.  grades.csv is written
 last, from the gradebook.
 """
 import errno
+import fnmatch
 import hashlib
 import os
 import shutil
@@ -65,11 +66,23 @@ def build_context(server, assignment, cases, seed=DEFAULT_SEED, time_scale=1.0, 
 
 
 def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="solutions", progress=True,
-        time_scale=1.0, sandbox="auto", regrade=False, executor="local", scheduler=None):
+        time_scale=1.0, sandbox="auto", regrade=False, executor="local", scheduler=None, only=None):
     """Grade `submissions`: paths (the student id is the name without .zip)
-    or (student id, path) pairs, e.g. from nbgrader's layout."""
+    or (student id, path) pairs, e.g. from nbgrader's layout.  `only`:
+    shell-style patterns; grade just the cases whose name or function matches."""
     seed = DEFAULT_SEED if seed is None else seed
     cases = load_cases(assignment, hidden=True)
+    if only:
+        cases = [c for c in cases if any(fnmatch.fnmatchcase(c.name, p) or fnmatch.fnmatchcase(c.function, p)
+                                         for p in only)]
+        if not cases:
+            print(f"No case of {assignment} matches {' '.join(only)}: patterns match case names (grades.csv's "
+                  "columns) or functions, e.g. 'softmax_*' or 'TwoLayerNet.*'.")
+            return 2
+        if os.path.exists(os.path.join(out_dir, "gradebook.sqlite")):
+            print(f"--cases grades part of the suite: give it an --out folder of its own ({out_dir} already holds "
+                  "a gradebook, whose full grades it would replace).")
+            return 2
     submissions = [s if isinstance(s, tuple) else (student_id(s), s) for s in submissions]
     refused = [(student, path, id_problem(student)) for student, path in submissions if id_problem(student)]
     for student, path, problem in refused:
