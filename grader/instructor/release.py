@@ -24,10 +24,13 @@ GRADER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def shipped_grader_files(assignment):
     """What a student's bundle carries of the grader, relative to grader/: the
-    command line, the public side, and the assignment's public suite."""
+    command line, the public side, and the assignment's public suite: its
+    __init__.py and every public*.py (a suite split by topic, like
+    assignment 2's, ships each topic's public cases)."""
     public = [f"public/{p}" for p in tree_files(os.path.join(GRADER_DIR, "public")) if p.endswith(".py")]
-    return ["__init__.py", "__main__.py", "cli.py", *public, "suites/__init__.py",
-            f"suites/{assignment}/__init__.py", f"suites/{assignment}/public.py"]
+    suite = sorted(f"suites/{assignment}/{name}" for name in os.listdir(os.path.join(GRADER_DIR, "suites", assignment))
+                   if name == "__init__.py" or (name.startswith("public") and name.endswith(".py")))
+    return ["__init__.py", "__main__.py", "cli.py", *public, "suites/__init__.py", *suite]
 
 
 class ReleaseError(Exception):

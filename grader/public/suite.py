@@ -10,6 +10,10 @@ Each assignment has a folder `grader/suites/<assignment>/`:
 - `alternatives.py`: correct code written differently, which must score
   full marks, never shipped.
 
+A suite may split these by topic (assignment 2 does): `public.py` then only
+gathers `public_<topic>.py` lists, and so on.  Every `public*.py` ships; no
+other file of the folder does.
+
 A case is usually made by a case kind (`kinds`), which knows CS231n's
 conventions; `Case` is what every kind makes.  Its `role` says how it is
 judged and whether it counts:

@@ -1,0 +1,3 @@
+"""Assignment 2, PyTorch: correct alternatives and cheats (never shipped)."""
+ALTERNATIVES = {}
+CHEATS = {}

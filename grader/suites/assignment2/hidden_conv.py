@@ -1,0 +1,2 @@
+"""Assignment 2, ConvolutionalNetworks: hidden cases (never shipped)."""
+CASES = []

@@ -1,0 +1,2 @@
+"""Assignment 2, ConvolutionalNetworks: public cases (shipped)."""
+CASES = []
