@@ -261,7 +261,9 @@ def build_test_notebook(folder):
     from grader.public.runner import ForkServer
     from grader.public.scoring import build_jobs, reference_outputs
     cases = load_cases(ASSIGNMENT, hidden=True)
-    jobs = build_jobs(cases, DEFAULT_SEED)
+    # nbgrader's cells run each plan in the notebook's own kernel, with the
+    # student's modules: the files a case lends (see grader.public.suite) are not lent there.
+    jobs = build_jobs(cases, DEFAULT_SEED, solution_root=os.path.join(REPO, "solutions", ASSIGNMENT))
     with ForkServer() as server:
         references = reference_outputs(server, os.path.join(REPO, "solutions", ASSIGNMENT), cases, jobs)
     data = {c.name: {"plan": jobs[c.name].plan, "given": jobs[c.name].given, "expected": references.get(c.name)}

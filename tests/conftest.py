@@ -48,11 +48,11 @@ def graders(servers):
         if assignment not in made:
             server = servers(assignment)
             cases = load_cases(assignment, hidden=True)
-            references = reference_outputs(server, os.path.join(REPO, "solutions", assignment), cases,
-                                           build_jobs(cases))
+            solution = os.path.join(REPO, "solutions", assignment)
+            references = reference_outputs(server, solution, cases, build_jobs(cases, solution_root=solution))
 
             def grade(root, time_scale=1.0):
-                jobs = build_jobs(cases, time_scale=time_scale)
+                jobs = build_jobs(cases, time_scale=time_scale, solution_root=solution)
                 return {r.case: r for r in score_submission(server, str(root), cases, jobs, references)}
             made[assignment] = grade
         return made[assignment]

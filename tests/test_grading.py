@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from grader.public.suite import Mutant
 from grader.suites.assignment1.mutants import BROKEN
 from make_submissions import apply
 from support import failing
@@ -13,8 +14,9 @@ KNN_FILE = os.path.join("cs231n", "classifiers", "k_nearest_neighbor.py")
 
 
 def knn_cases(cases):
-    """The cases that import k_nearest_neighbor.py: its own, and the notebook's cross-validation."""
-    return {c.name for c in cases if c.target.startswith(("cs231n.classifiers.k_nearest_neighbor", "knn.ipynb"))}
+    """The cases of k_nearest_neighbor.py (the notebook's cross-validation runs
+    with the reference classifier, so a broken file does not cost it)."""
+    return {c.name for c in cases if c.target.startswith("cs231n.classifiers.k_nearest_neighbor")}
 
 
 def test_a_syntax_error_costs_every_case_of_its_file_with_the_file_and_line(grade, complete, cases):
@@ -32,11 +34,15 @@ def test_an_infinite_loop_costs_only_the_cases_that_run_it(grade, complete):
 
 
 def test_an_infinite_loop_costs_one_time_limit_even_for_cases_that_reach_it_indirectly(grade, complete):
-    """predict() calls the looping compute_distances_one_loop: it is skipped, not timed out again."""
-    apply(BROKEN["infinite_loop"], complete)
+    """LinearSVM.train calls the looping svm_loss_vectorized (through LinearSVM.loss): it is
+    skipped, not timed out again."""
+    apply(Mutant("cs231n/classifiers/linear_svm.py", "    rows = np.arange(num_train)\n    scores = X.dot(W)",
+                 "    while True:\n        pass", frozenset()), complete)
     results = grade(complete, time_scale=0.1)
-    assert sorted(r.status for r in results.values() if not r.passed) == ["skipped", "skipped", "skipped", "timeout"]
-    assert "compute_distances_one_loop already failed" in results["predict_dispatches_num_loops"].message
+    statuses = {name: r.status for name, r in results.items() if not r.passed}
+    assert sorted(statuses.values()).count("timeout") == 1
+    assert set(statuses) == {c for c in results if c.startswith("svm_loss_vectorized_")} | {"linearsvm_train_learns"}
+    assert "svm_loss_vectorized already failed" in results["linearsvm_train_learns"].message
 
 
 def test_a_timeout_says_where_the_code_was_stopped(grade, complete):
@@ -173,4 +179,5 @@ def test_sandboxed_workers_leave_no_folder_behind(complete):
             pytest.skip(f"needs the sandbox ({server.sandbox})")
         score_submission(server, complete, cases, build_jobs(cases))
     after = set(glob.glob(os.path.join(tempfile.gettempdir(), "*"))) | set(glob.glob("/tmp/.grader-root-*"))
-    assert after - before == set()
+    # Only the grader's own names: other programs on the machine may come and go meanwhile.
+    assert {p for p in after - before if os.path.basename(p).lstrip(".").startswith("grader")} == set()

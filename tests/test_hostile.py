@@ -43,14 +43,10 @@ from grader.suites.assignment1.mutants import BROKEN, MUTANTS
 KNN_FILE = os.path.join("cs231n", "classifiers", "k_nearest_neighbor.py")
 NOTEBOOK = "knn.ipynb"
 CV = "k_fold_cross_validation (knn.ipynb)"
-PREDICT = "predict"
-# Who calls whom: a function that fails costs its own cases and its callers'.
-CALLERS = {
-    "compute_distances_two_loops": {PREDICT},
-    "compute_distances_one_loop": {PREDICT},
-    "compute_distances_no_loops": {PREDICT, CV},
-    "predict_labels": {PREDICT, CV},
-}
+# Who calls whom: a function that fails costs its own cases and those of its
+# graded callers.  None here: the provided predict is not graded, and the
+# notebook's cross-validation runs with the reference KNearestNeighbor.
+CALLERS = {}
 RUN_TIMEOUT = 120  # a grader that hangs fails the tests instead of blocking them
 
 
@@ -73,11 +69,12 @@ def everything(cases):
     return {c.name for c in cases}
 
 
-def knn_and_cross_validation(cases):
-    """Every case of k_nearest_neighbor.py and of the notebook function that
-    uses it; not the other modules of cs231n/classifiers/, which the grader
-    imports without the package's __init__ when that fails."""
-    return {c.name for c in cases if c.function.startswith("KNearestNeighbor.") or c.function == CV}
+def knn_cases(cases):
+    """Every case of k_nearest_neighbor.py; not the notebook's cross-validation,
+    which runs with the reference classifier, nor the other modules of
+    cs231n/classifiers/, which the grader imports without the package's
+    __init__ when that fails."""
+    return {c.name for c in cases if c.function.startswith("KNearestNeighbor.")}
 
 
 def importing_knn(cases, seed=0):
@@ -86,6 +83,8 @@ def importing_knn(cases, seed=0):
     k_nearest_neighbor, so every module of cs231n/classifiers/ does too.  A
     module that ends the process when it is imported costs all of these."""
     def touches(case):
+        if KNN_FILE in case.lends:
+            return False
         wire, _ = case.build(seed)
         imports = [unit for unit in all_units(wire) if unit.startswith("import ")]
         return any(unit[7:].startswith(("cs231n.classifiers", NOTEBOOK)) for unit in imports)
@@ -429,10 +428,12 @@ SUBMISSIONS = [
      in_method("compute_distances_two_loops", "np.ones(50 * 2**30 // 8)"), broken("compute_distances_two_loops")),
     # 100 MB to stdout and to stderr per call, then the right answer.
     ("floods_stdout_in_two_loops", in_method("compute_distances_two_loops", FLOOD_STDOUT), nothing),
-    # Squared distances: every distance case fails, but the nearest
-    # neighbours, so predict and the cross-validation, are unchanged.
+    # Squared distances: every distance value case fails, but the nearest
+    # neighbours, so the votes, are unchanged, and the no-loop code still
+    # has no loop.
     ("replaces_np_sqrt_at_import", at_import("np.sqrt = lambda x, *args, **kwargs: x"),
-     own("compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops")),
+     lambda cases: own("compute_distances_two_loops", "compute_distances_one_loop",
+                       "compute_distances_no_loops")(cases) - {"no_loops_has_no_loops"}),
     # Comparisons run in the grader: the patches rescue nothing of a real bug.
     ("patches_numpy_and_builtins_to_agree",
      at_import(PATCH_NUMPY_AND_BUILTINS, then="two_loops_forgets_sqrt"), mutant("two_loops_forgets_sqrt")),
@@ -457,9 +458,9 @@ SUBMISSIONS = [
     ("returns_a_dict_that_lies", in_cross_validation("    return k_to_accuracies", LYING_DICT),
      hidden_cross_validation),
     ("malformed_notebook", malformed_notebook, own(CV)),
-    ("missing_knn_file", missing_knn_file, knn_and_cross_validation),
+    ("missing_knn_file", missing_knn_file, knn_cases),
     # sys.exit() at import fails the import like any exception (SystemExit is one for the student's code) ...
-    ("sys_exit_at_import", at_import("import sys\nsys.exit()"), knn_and_cross_validation),
+    ("sys_exit_at_import", at_import("import sys\nsys.exit()"), knn_cases),
     # ... but os._exit() ends the worker in every import that runs the file.
     ("os_exit_at_import", at_import("import os\nos._exit(3)"), importing_knn),
     ("corrupt_zip", corrupt_zip, everything),

@@ -100,3 +100,52 @@ def test_an_argument_read_after_the_call_sees_what_the_call_changed():
 def test_data_shaped_like_a_placeholder_stays_data():
     wire = to_wire([Call("m:f", ["ref", "x", []], {"__ref__": "x"}, save="out")])
     assert execute(wire, lambda target: (lambda *a: a))["out"] == (["ref", "x", []], {"__ref__": "x"})
+
+
+# ------------------------------------------------ checks that cannot be faked
+def test_a_numeric_check_fails_when_an_evaluation_it_asked_for_does_not_come_back():
+    import numpy as np
+    from grader.public.numeric import H, matches_numeric
+    check = matches_numeric()
+    given = {"entries": {"": [0, 1]}}
+    complete = {"analytic": np.array([1.0, 1.0]), "plus_0": H, "minus_0": -H, "plus_1": H, "minus_1": -H}
+    assert check(complete, None, given).passed
+    missing = {k: v for k, v in complete.items() if k != "minus_1"}
+    verdict = check(missing, None, given)
+    assert not verdict.passed and "did not come back" in verdict.message
+    assert not check({"analytic": np.array([1.0, 1.0])}, None, given).passed
+
+
+def test_a_source_case_needs_code_that_computes_something_from_its_input():
+    import numpy as np
+    from grader.public.compare import depends_on_input
+    assert depends_on_input({"first": (1.0, np.ones(3)), "second": (2.0, np.ones(3))}).passed
+    assert not depends_on_input({"first": (0.0, np.zeros(3)), "second": (0.0, np.zeros(3))}).passed
+    assert not depends_on_input({"first": None, "second": None}).passed
+
+
+# ------------------------------------------------------------ lent modules
+BLOCK = "def double(x):\n    return {factor} * x\n"
+USER = "from .block import double\n\n\ndef quadruple(x):\n    return double(double(x))\n"
+
+
+def test_a_case_runs_with_lent_modules_and_the_next_case_with_the_students_own_again(tmp_path):
+    """A wrong building block (block.double triples) costs nothing in a case that
+    lends the reference's block.py, and is the student's own again afterwards."""
+    from grader.public.worker import run_plan
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "block.py").write_text(BLOCK.format(factor=3))
+    (package / "user.py").write_text(USER)
+    wire = to_wire([Call("pkg.user:quadruple", 1, save="out")])
+    import sys
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert run_plan(wire, str(tmp_path)) == ("outputs", {"out": 9})
+        assert run_plan(wire, str(tmp_path), lend={"pkg.block": BLOCK.format(factor=2)}) == ("outputs", {"out": 4})
+        assert run_plan(wire, str(tmp_path)) == ("outputs", {"out": 9})
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m == "pkg" or m.startswith("pkg.")]:
+            del sys.modules[name]

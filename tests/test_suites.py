@@ -4,6 +4,7 @@ correct alternative nothing, and each piece of code that only looks right
 the cases it must.  A new assignment folder in grader/suites/ is tested here
 with no new test code."""
 import os
+import shutil
 
 import pytest
 
@@ -68,3 +69,13 @@ def test_code_that_only_looks_right_earns_nothing_for_it(graders, complete_of, a
     root = complete_of(assignment)
     replace_function(root, cheat)
     assert cheat.loses and cheat.loses <= failing(graders(assignment)(root))
+
+
+@pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS
+                                        if getattr(instructor_part(a, "alternatives"), "BLANK_CHEATS", None)])
+def test_the_blank_release_with_every_cheat_planted_still_scores_zero(graders, tmp_path, assignment):
+    root = shutil.copytree(os.path.join(REPO, "assignments", assignment), tmp_path / assignment)
+    for cheat in instructor_part(assignment, "alternatives").BLANK_CHEATS.values():
+        replace_function(root, cheat)
+    results = graders(assignment)(root)
+    assert {name for name, r in results.items() if r.score > 0} == set()

@@ -60,7 +60,7 @@ class Scored:
 
 def build_context(server, assignment, cases, seed=DEFAULT_SEED, time_scale=1.0, solutions_root="solutions"):
     """The jobs and reference outputs every submission of a run is scored against."""
-    jobs = build_jobs(cases, seed, time_scale)
+    jobs = build_jobs(cases, seed, time_scale, os.path.join(solutions_root, assignment))
     references = reference_outputs(server, os.path.join(solutions_root, assignment), cases, jobs)
     return Context(assignment, cases, jobs, references, suite_hash(cases, jobs, references))
 

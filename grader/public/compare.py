@@ -177,3 +177,32 @@ def equals_data(value, rule, key="out"):
     def check(got, expected=None, given=None):
         return rule(got.get(key), value)
     return check
+
+
+def _leaves(value):
+    """The numbers of a (nested) output, as a list of float arrays, or None when
+    some part of it is not numeric."""
+    if isinstance(value, dict):
+        value = [value[k] for k in sorted(value, key=str)]
+    if isinstance(value, (list, tuple)):
+        parts = [_leaves(v) for v in value]
+        return None if any(p is None for p in parts) else [a for p in parts for a in p]
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return [array]
+
+
+def depends_on_input(got, expected=None, given=None):
+    """Check: the two saved results "first" and "second", of the same function
+    on two different inputs, differ.  A stub that returns a constant has not
+    been written yet, whatever its source looks like."""
+    first, second = _leaves(got.get("first")), _leaves(got.get("second"))
+    if first is None or second is None:
+        return _fail("should return numbers (an array, or a tuple of them)")
+    if len(first) == len(second) and all(a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+                                         for a, b in zip(first, second)):
+        return _fail("returns the same result for two different inputs: it does not compute anything "
+                     "from its input yet")
+    return PASS

@@ -9,6 +9,7 @@ kind can make a case of any role from a plan builder and a check:
     kind.reference(name, plan, rule)       fresh inputs, against the reference
     kind.property(name, plan, check)       judged by a property
     kind.self_check(name, plan, check)     two of the student's functions agree
+    kind.source(name, rule, plan)          a rule on the code itself (no loops)
 
 where plan(rng) returns the steps (see `plan`), or (steps, given).  The
 layer, loss and model kinds add the cases CS231n's notebooks make again and
@@ -18,7 +19,7 @@ numerical gradients), so that a new layer takes a few lines:
     leaky = Layer("cs231n.layers", "leaky_relu_forward", "leaky_relu_backward", x=(4, 5), params=(0.1,))
     CASES = [leaky.forward("leaky_relu_forward_random"), leaky.backward("leaky_relu_backward_random")]
 """
-from grader.public.compare import close, each, equals_data, matches_reference
+from grader.public.compare import close, depends_on_input, each, equals_data, matches_reference
 from grader.public.numeric import matches_numeric, nudged_calls, sample_entries
 from grader.public.plan import Call, Let, Like, Ref, Save
 from grader.public.suite import Case
@@ -53,6 +54,15 @@ class Kind:
     def self_check(self, name, plan, check, **options):
         return self.case(name, "self-check", plan, check, **options)
 
+    def source(self, name, rule, plan, **options):
+        """A requirement on the code itself (`rule`, e.g. `no_loops(...)`) as a
+        case of its own, so that it costs only what it checks, and wrong
+        values cost the value cases alone.  `plan(rng)` calls the function on
+        two different inputs, saved as "first" and "second": code that raises
+        (the released stub) or returns a constant is not written yet, and
+        earns nothing for having no loops."""
+        return self.case(name, "property", plan, depends_on_input, source_rule=rule, **options)
+
 
 class Function(Kind):
     """A plain function, `Function("cs231n.classifiers.softmax", "softmax_loss_naive")`."""
@@ -69,14 +79,15 @@ class Loss(Function):
     """A function returning (loss, gradient of its first argument), as the
     linear classifiers' losses (W, X, y, reg) and the loss layers (x, y) do."""
 
-    def gradient_check(self, name, inputs, role="property", entries=8, gradient="dW", **options):
+    def gradient_check(self, name, inputs, role="self-check", entries=8, gradient="dW", **options):
         """The loss at its first argument nudged by +-h in `entries` sampled
         places, against the gradient it returns; inputs(rng) -> the arguments."""
         def plan(rng):
             first, *rest = inputs(rng)
             evaluate = lambda nudged, save: [Call(self.target, nudged, *rest, save=save, pick=(0,))]
-            return [Call(self.target, first, *rest, save="analytic", pick=(1,)),
-                    *nudged_calls(evaluate, first, sample_entries(rng, first.shape, entries))]
+            sampled = sample_entries(rng, first.shape, entries)
+            return ([Call(self.target, first, *rest, save="analytic", pick=(1,)),
+                     *nudged_calls(evaluate, first, sampled)], {"entries": {"": sampled}})
         return self.case(name, role, plan, matches_numeric(names={"": gradient}), **options)
 
 
@@ -143,7 +154,7 @@ class Layer(Kind):
             dout = Like("forward", 0, seed=_seed(rng))
             steps = [Call(self.target, *inputs, *extra, keep="forward"), Let("dout", dout),
                      Call(self.backward_target, Ref("dout"), Ref("forward", 1), keep="grads")]
-            given = {}
+            given = {"entries": {}, "upstream": {}}
             for position, x in enumerate(inputs):
                 prefix = f"input{position}_"
                 steps.append(Save(prefix + "analytic", Ref("grads", position) if len(inputs) > 1 else Ref("grads")))
@@ -152,8 +163,9 @@ class Layer(Kind):
                     arguments = list(inputs)
                     arguments[position] = nudged
                     return [Call(self.target, *arguments, *extra, save=save, pick=(0,))]
-                steps += nudged_calls(evaluate, x, sample_entries(rng, x.shape, entries), prefix)
-                given[prefix] = dout
+                given["entries"][prefix] = sample_entries(rng, x.shape, entries)
+                steps += nudged_calls(evaluate, x, given["entries"][prefix], prefix)
+                given["upstream"][prefix] = dout
             return steps, given
         prefixes = tuple(f"input{i}_" for i in range(len(names)))
         check = matches_numeric(prefixes, names={p: f"d{n}" for p, n in zip(prefixes, names)})
@@ -198,19 +210,20 @@ class Model(Kind):
         """The call that reads `model.attribute` and saves it."""
         return Call("__getattribute__", attribute, save=save)
 
-    def gradient_check(self, name, inputs, entries=4, role="property", init=None, **options):
+    def gradient_check(self, name, inputs, entries=4, role="self-check", init=None, **options):
         """loss(X, y)'s grads against centred differences of its loss, each
         parameter nudged in `entries` places; inputs(rng) -> (params, X, y)."""
         def plan(rng):
             values, X, y = inputs(rng)
-            calls = []
+            calls, sampled = [], {}
             for key, value in values.items():
                 calls += [self.set("params", values), Call("loss", X, y, save=f"{key}_analytic", pick=(1, key))]
 
                 def evaluate(nudged, save, key=key):
                     return [self.set("params", {**values, key: nudged}), Call("loss", X, y, save=save, pick=(0,))]
-                calls += nudged_calls(evaluate, value, sample_entries(rng, value.shape, entries), f"{key}_")
-            return self.steps(*calls, init=init)
+                sampled[f"{key}_"] = sample_entries(rng, value.shape, entries)
+                calls += nudged_calls(evaluate, value, sampled[f"{key}_"], f"{key}_")
+            return self.steps(*calls, init=init), {"entries": sampled}
         prefixes = tuple(f"{key}_" for key in options.pop("params"))
         check = matches_numeric(prefixes, names={p: f"grads[{p[:-1]!r}]" for p in prefixes})
         return self.case(name, role, plan, check, **options)

@@ -3,11 +3,18 @@ evaluated in the worker at inputs nudged by +-h, against its own gradient.
 
 A case builds its calls with `nudged_calls` (two evaluations per sampled
 entry, saved as "<prefix>plus_<i>" and "<prefix>minus_<i>") plus one call
-saving the analytic gradient as "<prefix>analytic"; `matches_numeric` then
-compares the centred differences with it.  For a layer's backward pass the
-forward outputs are arrays: the builder hands the upstream gradient over as
-`given[prefix]` (an array, or the `plan.Like` the worker drew it from, redrawn
-here), and the numeric gradient is sum((f+ - f-) * dout) / 2h.
+saving the analytic gradient as "<prefix>analytic", and tells the check, in
+`given` (which never leaves the grader), which entries it asked for:
+`given["entries"][prefix]`.  `matches_numeric` then compares the centred
+differences with the analytic gradient, and fails when an evaluation it asked
+for did not come back.  For a layer's backward pass the forward outputs are
+arrays: the upstream gradient is `given["upstream"][prefix]` (an array, or the
+`plan.Like` the worker drew it from, redrawn here), and the numeric gradient
+is sum((f+ - f-) * dout) / 2h.
+
+These checks judge the student's code by itself: a consistent fake (a loss
+of sum(x) with a gradient of ones) passes them.  They are self-checks for the
+notebooks and `check`; graded cases compare with the reference.
 """
 import numpy as np
 
@@ -40,20 +47,22 @@ def nudged_calls(evaluate, x, entries, prefix=""):
 
 def matches_numeric(prefixes=("",), rtol=1e-5, names=None):
     """Check: each "<prefix>analytic" gradient agrees with the centred
-    differences of the saved evaluations, entry by entry."""
+    differences of the evaluations asked for, entry by entry."""
     def check(got, expected=None, given=None):
         for prefix in prefixes:
             name = (names or {}).get(prefix, "the gradient")
             analytic = as_array(got.get(prefix + "analytic"), name)
             if isinstance(analytic, Verdict):
                 return analytic
-            upstream = (given or {}).get(prefix)
+            upstream = given.get("upstream", {}).get(prefix)
             numerics = []
-            for key in sorted(k for k in got if k.startswith(prefix + "plus_")):
-                flat = int(key[len(prefix) + 5:])
+            for flat in given["entries"][prefix]:
+                plus, minus = got.get(f"{prefix}plus_{flat}"), got.get(f"{prefix}minus_{flat}")
+                if plus is None or minus is None:
+                    return Verdict(False, f"an evaluation the numerical check of {name} needs did not come back")
                 if flat >= analytic.size:
                     return Verdict(False, f"{name} has shape {analytic.shape}, too small")
-                difference = np.asarray(got[key], float) - np.asarray(got[prefix + "minus_" + key[len(prefix) + 5:]], float)
+                difference = np.asarray(plus, float) - np.asarray(minus, float)
                 if isinstance(upstream, Like):
                     upstream = upstream.draw(difference.shape)
                 numeric = float(np.sum(difference * upstream) if upstream is not None else np.sum(difference)) / (2 * H)
@@ -65,8 +74,8 @@ def matches_numeric(prefixes=("",), rtol=1e-5, names=None):
                     return Verdict(False, f"{name} does not match the numerical gradient at index "
                                           f"{index[0] if len(index) == 1 else index}: analytic {value:.6g}, "
                                           f"numerical {numeric:.6g}, relative error {error:.1e}")
-            if numerics and not any(numerics):
-                # A constant (or missing) computation matches its zero gradient trivially.
+            if not any(numerics):
+                # A constant computation matches its zero gradient trivially.
                 return Verdict(False, f"the output does not change when the input does, so {name} cannot "
                                       "be checked: is it computed from the input at all?")
         return PASS

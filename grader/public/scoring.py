@@ -3,6 +3,8 @@
 Shared by `check` (public cases, no reference) and `grade` (all cases,
 against reference outputs computed once per run).
 """
+import os
+
 from grader.public.compare import Verdict
 from grader.public.results import CaseResult
 from grader.public.runner import Job, Limits, run_cases
@@ -11,16 +13,29 @@ DEFAULT_SEED = 231
 MAX_MESSAGE = 1000   # characters of a case's message
 
 
-def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0):
+def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0, solution_root=None):
     """The worker jobs of the cases that run code, inputs drawn from `seed`:
     built once per run and shared by every submission.  `time_scale`
-    multiplies every case's time limit (slow machines, or fast tests)."""
+    multiplies every case's time limit (slow machines, or fast tests).
+    `solution_root` is where the files that cases lend are read (see
+    `suite`): needed only when some case lends one."""
     jobs = {}
     for case in cases:
         if case.plan is not None:
             wire, given = case.build(seed)
-            jobs[case.name] = Job(wire, case.timeout * time_scale, given)
+            jobs[case.name] = Job(wire, case.timeout * time_scale, given, lent_sources(case, solution_root))
     return jobs
+
+
+def lent_sources(case, solution_root):
+    """{dotted module name: source} of the reference files `case` lends."""
+    if case.lends and solution_root is None:
+        raise ValueError(f"case {case.name} lends {', '.join(case.lends)}: give build_jobs the solution folder")
+    sources = {}
+    for path in case.lends:
+        with open(os.path.join(solution_root, path), encoding="utf-8") as f:
+            sources[path[:-3].replace("/", ".")] = f.read()
+    return sources
 
 
 def score_submission(server, root, cases, jobs, references=None, limits=Limits()):

@@ -16,17 +16,33 @@ other file of the folder does.
 
 A case is usually made by a case kind (`kinds`), which knows CS231n's
 conventions; `Case` is what every kind makes.  Its `role` says how it is
-judged and whether it counts:
+judged:
 
 - "example":   fixed inputs whose answer is known and shipped with the case;
-- "property":  judged by a property a correct answer has (a gradient that
-               matches its numerical estimate, a loss that falls), no reference;
+- "property":  judged by a property a correct answer has (a loss that falls,
+               an accuracy on held-out data computed by trusted code), no reference;
 - "reference": compared with the reference solution's outputs on fresh
                inputs; hidden cases only;
 - "self-check": compares two of the student's own functions (no-loop and
-               two-loop distances); public only, never graded, so that a bug
-               in one function never costs another's points.
-The file says whether a case is public or hidden.
+               two-loop distances); public only.
+
+The file says whether a case counts.  Points come only from what a student
+can neither read nor fake: every case in public.py is a self-check whatever
+its role (its inputs and answers ship with the bundle, so it carries no
+points), and grading runs the hidden cases only, which cover the same
+functions.  A hidden case never judges the student's code by the student's
+own code alone (a hidden self-check is refused, and a numerical gradient
+check in hidden.py must be declared a property on purpose).
+
+A bug costs the cases of its own function, once.  Where a graded function
+is built on others the student also writes (CS231n's TwoLayerNet calls the
+student's affine_forward, relu_forward, ...), its hidden cases `lend` it the
+reference solution's files of those functions ("cs231n/layers.py"): the
+worker runs that case with them in place of the student's, so that a wrong
+affine_forward costs affine_forward's cases and not the network's.  What a
+case lends is readable by the student's code while that case runs: lend
+only building blocks whose own cases are graded elsewhere, never the
+function the case judges.
 """
 import importlib
 import pkgutil
@@ -54,6 +70,7 @@ class Case:
     source_rule: Callable = None  # source_rule(root) -> Verdict: a requirement on the code itself
     timeout: float = 10.0
     hint: str = ""               # where to look when the case fails
+    lends: tuple = ()            # reference files the case runs with instead of the student's (see below)
     public: bool = False         # set by `load_cases`: declared in public.py
 
     def __post_init__(self):
@@ -62,7 +79,8 @@ class Case:
 
     @property
     def graded(self):
-        return self.role != "self-check"
+        """Whether it counts: hidden, and not a self-check (see the module's docstring)."""
+        return not self.public and self.role != "self-check"
 
     @property
     def hidden(self):
@@ -116,31 +134,34 @@ def _module(assignment, part):
 
 def load_cases(assignment, hidden=True):
     """The cases of `assignment`.  hidden=False: the public ones, for a student's
-    self-check.  hidden=True: what grading runs, the graded public cases and
-    the hidden ones."""
+    self-check (none of them counts).  hidden=True: what grading runs, the
+    hidden ones."""
     public = _module(assignment, "public")
     if public is None:
         raise UnknownAssignment(
             f"There is no assignment called {assignment!r} (known: {', '.join(available_assignments())}). "
             "Point the command at your assignment folder (e.g. assignments/assignment1), or name it with "
             "--assignment.")
-    cases = [replace(case, public=True) for case in public.CASES]
-    for case in cases:
+    public_cases = [replace(case, public=True, points=0) for case in public.CASES]
+    for case in public_cases:
+        if case.lends:
+            raise ValueError(f"public case {case.name} lends reference files, which students do not have: "
+                             "move it to hidden.py")
         if case.role == "reference":
             raise ValueError(f"public case {case.name} compares with the reference, which students do not have: "
                              "move it to hidden.py")
+    hidden_cases = []
     if hidden:
-        cases = [case for case in cases if case.graded]
-        secret = _module(assignment, "hidden")
-        for case in getattr(secret, "CASES", []):
+        for case in getattr(_module(assignment, "hidden"), "CASES", []):
             if not case.graded:
                 raise ValueError(f"hidden case {case.name} is a self-check, which grading never runs: "
                                  "move it to public.py")
-            cases.append(case)
-    names = [case.name for case in cases]
+            hidden_cases.append(case)
+    names = [case.name for case in public_cases + hidden_cases]
     duplicated = {name for name in names if names.count(name) > 1}
     if duplicated:
         raise ValueError(f"suite {assignment} declares these case names twice: {sorted(duplicated)}")
+    cases = hidden_cases if hidden else public_cases
     return cases
 
 

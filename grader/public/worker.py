@@ -20,8 +20,11 @@ fault it was and skips the other cases that would call it.
 A worker serves one submission and is never reused for another.
 """
 import ast
+import contextlib
 import functools
 import importlib
+import importlib.abc
+import importlib.util
 import json
 import os
 import resource
@@ -46,8 +49,9 @@ def avoid(functions, root):
     functions, root = set(functions), os.path.abspath(root)
 
     def on_call(frame, event, arg):
+        filename = frame.f_code.co_filename
         if event == "call" and getattr(frame.f_code, "co_qualname", frame.f_code.co_name) in functions \
-                and os.path.abspath(frame.f_code.co_filename).startswith(root + os.sep):
+                and not filename.startswith("<") and os.path.abspath(filename).startswith(root + os.sep):
             raise NotRun(getattr(frame.f_code, "co_qualname", frame.f_code.co_name))
     sys.setprofile(on_call)
 
@@ -161,13 +165,15 @@ def serve_submission(conn, root="."):
         except EOFError:
             return
         number = request.get("id")
-        kind, value = run_plan(request["run"], root, lambda unit: send(protocol.entering(unit, number)))
+        kind, value = run_plan(request["run"], root, lambda unit: send(protocol.entering(unit, number)),
+                               request.get("lend") or {})
         send(protocol.outputs(value, number) if kind == "outputs" else protocol.failure(number, **value))
 
 
-def run_plan(wire, root, enter=lambda unit: None):
-    """Execute one case's plan on the submission at `root` (see `plan.execute`);
-    return ("outputs", values) or ("error", description)."""
+def run_plan(wire, root, enter=lambda unit: None, lend=None):
+    """Execute one case's plan on the submission at `root` (see `plan.execute`),
+    with the modules of `lend` ({dotted name: source}) in place of the
+    student's; return ("outputs", values) or ("error", description)."""
     unit = None
 
     def entered(name):
@@ -175,7 +181,8 @@ def run_plan(wire, root, enter=lambda unit: None):
         unit = name
         enter(name)
     try:
-        return "outputs", plan.execute(wire, lambda target: resolve(target, root), entered, protocol.plain_copy)
+        with lent_modules(lend or {}, root):
+            return "outputs", plan.execute(wire, lambda target: resolve(target, root), entered, protocol.plain_copy)
     except protocol.ProtocolError as exc:  # a value we do not carry: the student's return value
         return "error", {"unit": unit, "type": "UnsupportedValue", "message": f"it returned {exc}"}
     except BaseException as exc:  # SystemExit and KeyboardInterrupt are the student's too
@@ -202,6 +209,57 @@ def describe_exception(exc, unit, root):
     message = str(exc) if not isinstance(exc, SyntaxError) else (exc.msg or "invalid syntax")
     return {"unit": unit, "type": type(exc).__name__, "message": message[:500], "where": where,
             "function": function}
+
+
+# ------------------------------------------------------------------ lending
+@contextlib.contextmanager
+def lent_modules(lend, root):
+    """Run with the modules of `lend` ({"cs231n.layers": source}) in place of
+    the student's files of those names.  Every module of the submission is
+    forgotten before (so that the student's code imported during the case
+    binds to the lent ones) and after (so that later cases import the
+    student's own again).  A finder placed first on sys.meta_path serves the
+    lent sources, so they import each other as the student's files would."""
+    if not lend:
+        yield
+        return
+    finder = _LentFinder(lend)
+    _forget_submission(root, lend)
+    sys.meta_path.insert(0, finder)
+    try:
+        for name in sorted(lend):  # through `import_module`: a broken package __init__ must not stop them
+            import_module(name, root)
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        _forget_submission(root, lend)
+
+
+class _LentFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def __init__(self, lend):
+        self.lend = lend
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.lend:
+            return None
+        return importlib.util.spec_from_loader(name, self, origin=f"<reference {name.replace('.', '/')}.py>")
+
+    def create_module(self, spec):
+        return None  # the default module
+
+    def exec_module(self, module):
+        exec(compile(self.lend[module.__name__], module.__spec__.origin, "exec"), module.__dict__)
+
+
+def _forget_submission(root, lend):
+    """Drop from sys.modules the lent modules and every module (or package)
+    whose file is in the submission at `root`."""
+    inside = os.path.abspath(root) + os.sep
+    function_from_notebook.cache_clear()  # a notebook's function keeps the classes it imported
+    for name, module in list(sys.modules.items()):
+        paths = [getattr(module, "__file__", None) or "", *list(getattr(module, "__path__", None) or [])]
+        if name in lend or any(p and not p.startswith("<") and os.path.abspath(p).startswith(inside) for p in paths):
+            del sys.modules[name]
 
 
 # ------------------------------------------------------------------ resolving

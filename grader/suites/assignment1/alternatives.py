@@ -10,6 +10,8 @@ SVM = "cs231n/classifiers/linear_svm.py"
 SOFTMAX = "cs231n/classifiers/softmax.py"
 LAYERS = "cs231n/layers.py"
 NET = "cs231n/classifiers/fc_net.py"
+KNN = "cs231n/classifiers/k_nearest_neighbor.py"
+LINEAR = "cs231n/classifiers/linear_classifier.py"
 
 ALTERNATIVES = {
     # Half-strength penalty, take_along_axis, a boolean mask.
@@ -124,12 +126,12 @@ CHEATS = {
     "svm_loss_naive_constant": Alternative(SVM, "svm_loss_naive", '''
 def svm_loss_naive(W, X, y, reg):
     return 0.0, np.zeros_like(W)
-''', frozenset({"svm_naive_gradient_matches_numeric"})),
+''', frozenset({"svm_loss_naive_random", "svm_loss_naive_single_example", "svm_loss_naive_zero_reg"})),
     # A loop hidden behind a call to the naive version.
     "svm_loss_vectorized_calls_naive": Alternative(SVM, "svm_loss_vectorized", '''
 def svm_loss_vectorized(W, X, y, reg):
     return svm_loss_naive(W, X, y, reg)
-''', frozenset({"svm_initial_loss_and_no_loops"})),
+''', frozenset({"svm_loss_vectorized_has_no_loops"})),
     # The loop moved into a helper of the same file.
     "softmax_loss_vectorized_loops_in_a_helper": Alternative(SOFTMAX, "softmax_loss_vectorized", '''
 def _by_rows(W, X, y, reg):
@@ -138,14 +140,14 @@ def _by_rows(W, X, y, reg):
 
 def softmax_loss_vectorized(W, X, y, reg):
     return _by_rows(W, X, y, reg)
-''', frozenset({"softmax_initial_loss_and_no_loops", "softmax_loss_vectorized_random"})),
+''', frozenset({"softmax_loss_vectorized_has_no_loops"})),
     # The naive version reached through exec, its name spelled in pieces.
     "svm_loss_vectorized_through_exec": Alternative(SVM, "svm_loss_vectorized", '''
 def svm_loss_vectorized(W, X, y, reg):
     scope = {**globals(), "W": W, "X": X, "y": y, "reg": reg}
     exec("out = svm_loss_" + "naive(W, X, y, reg)", scope)
     return scope["out"]
-''', frozenset({"svm_initial_loss_and_no_loops", "svm_loss_vectorized_random"})),
+''', frozenset({"svm_loss_vectorized_has_no_loops"})),
     # A loop-free def, then the name bound to the naive version: the def never runs.
     "svm_loss_vectorized_rebound": Alternative(SVM, "svm_loss_vectorized", '''
 def svm_loss_vectorized(W, X, y, reg):
@@ -153,5 +155,65 @@ def svm_loss_vectorized(W, X, y, reg):
 
 
 svm_loss_vectorized = svm_loss_naive
-''', frozenset({"svm_initial_loss_and_no_loops", "svm_loss_vectorized_random"})),
+''', frozenset({"svm_loss_vectorized_has_no_loops"})),
+}
+
+# The blank release with each of these planted must still score 0: code that
+# earns points without computing anything, by reading what ships with the
+# assignment (the public cases' inputs and answers), by faking a check, or
+# by memorising the training data.  (Issue: a blank release plus these
+# scored 22/76 when public cases counted and training was judged on the
+# training set.)
+BLANK_CHEATS = {
+    # The student's own Solver reports a perfect accuracy.
+    "solver_reports_perfect_accuracy": Alternative("cs231n/solver.py", "Solver.check_accuracy", '''
+    def check_accuracy(self, X, y, num_samples=None, batch_size=100):
+        return 1.0
+'''),
+    # train remembers the training set; predict looks each example up in it.
+    "linear_classifier_memorises_training_set": Alternative(LINEAR, "LinearClassifier.train", '''
+    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, verbose=False):
+        self.memory = {np.asarray(x).tobytes(): label for x, label in zip(X, y)}
+        if self.W is None:
+            self.W = np.zeros((X.shape[1], int(np.max(y)) + 1))
+        return list(np.linspace(2.0, 1.0, num_iters))
+'''),
+    "linear_classifier_predicts_from_memory": Alternative(LINEAR, "LinearClassifier.predict", '''
+    def predict(self, X):
+        memory = getattr(self, "memory", {})
+        return np.array([memory.get(np.asarray(x).tobytes(), 0) for x in X])
+'''),
+    # A loss and a gradient that agree with each other, and with nothing else.
+    "svm_loss_naive_consistent_fake": Alternative(SVM, "svm_loss_naive", '''
+def svm_loss_naive(W, X, y, reg):
+    return float(np.sum(W)), np.ones_like(W)
+'''),
+    "softmax_loss_naive_consistent_fake": Alternative(SOFTMAX, "softmax_loss_naive", '''
+def softmax_loss_naive(W, X, y, reg):
+    return float(np.sum(W)), np.ones_like(W)
+'''),
+    "affine_backward_consistent_fake": Alternative(LAYERS, "affine_backward", '''
+def affine_backward(dout, cache):
+    x, w, b = cache
+    return np.zeros_like(x), np.zeros_like(w), np.zeros_like(b)
+'''),
+    # Answers copied from the public cases, which ship with the assignment.
+    "two_loops_answers_the_public_example": Alternative(KNN, "KNearestNeighbor.compute_distances_two_loops", '''
+    def compute_distances_two_loops(self, X):
+        return np.array([[0.0, 5.0, 13.0], [3.0, np.sqrt(20.0), np.sqrt(148.0)]])
+'''),
+    "predict_labels_answers_the_public_example": Alternative(KNN, "KNearestNeighbor.predict_labels", '''
+    def predict_labels(self, dists, k=1):
+        return np.array([0, 2, 1, 2, 2]) if k == 1 else np.array([0, 1, 0, 0, 1])
+'''),
+    "affine_forward_answers_the_public_example": Alternative(LAYERS, "affine_forward", '''
+def affine_forward(x, w, b):
+    return np.array([[-3.5, -4.0, -2.0], [-3.5, 4.0, 6.0]]), (x, w, b)
+'''),
+    "net_initialises_for_the_public_example": Alternative(NET, "TwoLayerNet.__init__", '''
+    def __init__(self, input_dim=3 * 32 * 32, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0):
+        self.params = {"W1": 1e-2 * np.random.randn(60, 100), "b1": np.zeros(100),
+                       "W2": 1e-2 * np.random.randn(100, 50), "b2": np.zeros(50)}
+        self.reg = reg
+'''),
 }

@@ -9,10 +9,10 @@ from grader.public.compare import PASS, Verdict, as_array, close, each, labels, 
 from grader.public.kinds import Model
 from grader.public.plan import Call, Ref
 from grader.public.source_rules import no_loops
-from grader.suites.assignment1.public import (LINEAR, LOSS_AND_GRADIENT, affine, cross_validation, knn,
-                                              knn_data, knn_steps, linear_data, net, net_params, relu,
-                                              softmax_loss_layer, softmax_naive, softmax_vectorized, svm_loss_layer,
-                                              svm_naive, svm_vectorized)
+from grader.suites.assignment1.public import (KNN_FILE, LINEAR, LOSS_AND_GRADIENT, affine, cross_validation, knn,
+                                              knn_data, knn_steps, linear_data, net, net_initialisation,
+                                              net_initialised, net_params, relu, softmax_loss_layer, softmax_naive,
+                                              softmax_vectorized, svm_loss_layer, svm_naive, svm_vectorized)
 
 DISTANCES = {"compute_distances_two_loops": "two_loops", "compute_distances_one_loop": "one_loop",
              "compute_distances_no_loops": "no_loops"}
@@ -52,10 +52,13 @@ def tied_vote(num_test, k, num_classes=10):
     return plan
 
 
-def dispatch(rng):
-    X_train, y_train, X_test = knn_data(rng, 25, 6, 5)
-    return knn_steps(X_train, y_train, *[Call("predict", X_test, k=3, num_loops=n, save=f"loops_{n}")
-                                         for n in (0, 1, 2)])
+def two_inputs(method):
+    """The same kNN's `method` on two different test sets, saved as "first" and "second"."""
+    def plan(rng):
+        X_train, y_train, X_test = knn_data(rng, 30, 16, 8)
+        return knn_steps(X_train, y_train, Call(method, X_test[:8], save="first"),
+                         Call(method, X_test[8:], save="second"))
+    return plan
 
 
 def cross_validation_plan(num_train, k_choices, num_folds):
@@ -87,16 +90,20 @@ def knn_cases():
                                    hint="k may be as large as the number of training points.")
     yield predict_labels.reference("predict_labels_tied_votes", tied_vote(6, 4), labels(), points=2,
                                    hint="When two labels get the same number of votes, choose the smaller.")
-    yield knn.method("predict").reference(
-        "predict_dispatches_num_loops", dispatch, labels(), keys=("loops_0", "loops_1", "loops_2"),
-        hint="predict(X, k, num_loops) must give the same labels whichever distance function it uses.")
+    yield knn.method("compute_distances_no_loops").source(
+        "no_loops_has_no_loops", no_loops(KNN_FILE, "KNearestNeighbor.compute_distances_no_loops",
+                                          siblings_prefix="compute_distances_"),
+        two_inputs("compute_distances_no_loops"),
+        hint="Replace every for/while loop and comprehension with matrix operations.")
+    # k_fold_cross_validation (knn.ipynb) runs with the reference KNearestNeighbor,
+    # so that a wrong distance or vote costs its own cases only.
     yield cross_validation.reference(
         "cross_validation_accuracies", cross_validation_plan(45, [1, 3, 7], 5), mapping(close(rtol=1e-9)),
-        points=2, timeout=30,
+        points=2, timeout=30, lends=(KNN_FILE,),
         hint="Use np.array_split for the folds, fold i as validation and the others, in order, for training.")
     yield cross_validation.reference(
         "cross_validation_uneven_folds", cross_validation_plan(23, [2, 4], 4), mapping(close(rtol=1e-9)),
-        timeout=30, hint="When the data does not split evenly, np.array_split makes the first folds one larger.")
+        timeout=30, lends=(KNN_FILE,), hint="When the data does not split evenly, np.array_split makes the first folds one larger.")
 
 
 # ------------------------------------------------------- linear classifiers
@@ -118,23 +125,32 @@ def linear_loss(loss, num_train, dim, num_classes, reg, large_scores=False):
     return plan
 
 
+def two_weights(loss):
+    """`loss` at two different weight matrices, saved as "first" and "second"."""
+    def plan(rng):
+        W, X, y = linear_data(rng, 15, 6, 4)
+        return [loss.call(W, X, y, 0.1, save="first"), loss.call(2.0 * W + 0.5, X, y, 0.1, save="second")]
+    return plan
+
+
 def linear_loss_cases():
     either = matches_either_reference(LOSS_AND_GRADIENT, "out", "half_reg")
     for short, naive, vectorized, hint in (
             ("svm", svm_naive, svm_vectorized, "Count, for each example, the classes whose margin is violated."),
             ("softmax", softmax_naive, softmax_vectorized, "Shift each row of scores by its maximum before exp().")):
         for loss in (naive, vectorized):
-            module_file = loss.target.split(":")[0].replace(".", "/") + ".py"
-            rule = (no_loops(module_file, loss.function, forbidden=(), siblings_prefix=f"{short}_loss_")
-                    if loss is vectorized else None)
             for label, num_train, dim, num_classes, reg in LINEAR_SHAPES:
                 if loss is naive and label == "realistic_size":
                     continue
                 yield loss.case(f"{loss.function}_{label}", "reference",
-                                linear_loss(loss, num_train, dim, num_classes, reg), either,
-                                source_rule=rule if label == "random" else None, timeout=20,
+                                linear_loss(loss, num_train, dim, num_classes, reg), either, timeout=20,
                                 hint=hint if loss is naive else
                                 "Compute all scores with one matrix product; build dW from a matrix of coefficients.")
+        module_file = vectorized.target.split(":")[0].replace(".", "/") + ".py"
+        yield vectorized.source(
+            f"{vectorized.function}_has_no_loops",
+            no_loops(module_file, vectorized.function, forbidden=(), siblings_prefix=f"{short}_loss_"),
+            two_weights(vectorized), hint="Replace every for/while loop and comprehension with matrix operations.")
         if short == "softmax":
             for loss in (naive, vectorized):
                 yield loss.case(f"{loss.function}_large_scores", "reference",
@@ -150,19 +166,29 @@ def blobs(rng, num_train, dim, num_classes, spread=4.0):
     return np.hstack([X, np.ones((num_train, 1))]), y
 
 
+HELD_OUT = 100   # examples the grader keeps: the student's code never sees them
+
+
 def linear_training(classifier):
+    """Train on 300 examples; the grader keeps 100 more from the same clusters."""
     def plan(rng):
-        X, y = blobs(rng, 300, 5, 3)
-        return (classifier.steps(Call("train", X, y, learning_rate=1e-2, reg=1e-5, num_iters=150, batch_size=50,
-                                      save="history"),
-                                 Call("predict", X, save="predictions")),
-                {"y": y, "num_iters": 150})
+        X, y = blobs(rng, 300 + HELD_OUT, 5, 3)
+        return (classifier.steps(Call("train", X[:300], y[:300], learning_rate=1e-2, reg=1e-5, num_iters=150,
+                                      batch_size=50, save="history"),
+                                 classifier.get("W", save="W")),
+                {"X": X[300:], "y": y[300:], "num_iters": 150})
     return plan
+
+
+def held_out_accuracy(scores, y):
+    """The accuracy of `scores` (N, C), computed here, on the grader's labels."""
+    return float(np.mean(np.argmax(scores, axis=1) == y))
 
 
 def learns(got, expected=None, given=None):
     """Check, whatever the random minibatches: one loss per iteration, the loss
-    falls, and the trained classifier separates well separated clusters."""
+    falls, and the weights it learned classify held-out examples of well
+    separated clusters (scored here, with X.dot(W), not by the student's predict)."""
     history = as_array(got.get("history"), "the loss history")
     if isinstance(history, Verdict):
         return history
@@ -171,13 +197,17 @@ def learns(got, expected=None, given=None):
                               f"got {history.size}")
     if not np.all(np.isfinite(history)) or not history[-10:].mean() < history[:10].mean():
         return Verdict(False, "the loss did not go down during training: check the minibatch and the update")
-    predictions = as_array(got.get("predictions"), "the predictions")
-    if isinstance(predictions, Verdict):
-        return predictions
-    accuracy = float(np.mean(predictions.ravel() == given["y"])) if predictions.size == given["y"].size else 0.0
-    if accuracy < 0.9:
-        return Verdict(False, f"after training on well separated clusters the training accuracy is only "
-                              f"{accuracy:.2f} (at least 0.90 expected)")
+    W = as_array(got.get("W"), "self.W after training")
+    if isinstance(W, Verdict):
+        return W
+    X = given["X"]
+    if W.size != X.shape[1] * 3:
+        return Verdict(False, f"self.W after training has shape {W.shape}; expected {(X.shape[1], 3)}")
+    accuracy = held_out_accuracy(X @ W.reshape(X.shape[1], 3), given["y"])
+    if not accuracy >= 0.9:
+        return Verdict(False, f"after training on well separated clusters, the weights classify only "
+                              f"{accuracy:.2f} of new examples from the same clusters correctly (at least 0.90 "
+                              "expected)")
     return PASS
 
 
@@ -244,36 +274,71 @@ def net_loss(num_train, reg, with_labels=True):
 
 
 def net_training(rng):
-    X, y = blobs(rng, 400, 10, 3)
-    data = {"X_train": X[:300, :-1], "y_train": y[:300], "X_val": X[300:, :-1], "y_val": y[300:]}
+    """Solver trains the student's net on 300 examples (its validation set is
+    the last 50 of them); the grader keeps 100 more."""
+    X, y = blobs(rng, 300 + HELD_OUT, 10, 3)
+    X = X[:, :-1]  # the net has biases of its own
+    data = {"X_train": X[:300], "y_train": y[:300], "X_val": X[250:300], "y_val": y[250:300]}
     model = net.steps(init={"input_dim": 10, "hidden_dim": 20, "num_classes": 3, "weight_scale": 1e-1, "reg": 1e-3})
-    return [*model,
-            Call("cs231n.solver:Solver", Ref("model"), data, update_rule="sgd", optim_config={"learning_rate": 0.1},
-                 num_epochs=8, batch_size=25, verbose=False, keep="solver"),
-            Call("train", on="solver"),
-            Call("check_accuracy", data["X_val"], data["y_val"], on="solver", save="accuracy")]
+    return ([*model,
+             Call("cs231n.solver:Solver", Ref("model"), data, update_rule="sgd", optim_config={"learning_rate": 0.1},
+                  num_epochs=8, batch_size=25, verbose=False, keep="solver"),
+             Call("train", on="solver"),
+             Call("__getattribute__", "params", on="model", save="params")],
+            {"X": X[300:], "y": y[300:]})
+
+
+def two_layer_scores(params, X):
+    """affine - relu - affine with the student's trained parameters, computed here."""
+    hidden = np.maximum(0, X @ params["W1"] + params["b1"])  # (N, H)
+    return hidden @ params["W2"] + params["b2"]              # (N, C)
 
 
 def trains_well(got, expected=None, given=None):
-    accuracy = got.get("accuracy")
-    if not isinstance(accuracy, (int, float)) or not accuracy >= 0.9:
-        return Verdict(False, f"trained with Solver on well separated clusters, the net reaches a validation "
-                              f"accuracy of {accuracy} (at least 0.90 expected)")
+    params = got.get("params")
+    shapes = {"W1": (10, 20), "b1": (20,), "W2": (20, 3), "b2": (3,)}
+    if not isinstance(params, dict) or not set(shapes) <= set(params):
+        return Verdict(False, "after training, model.params should hold W1, b1, W2 and b2")
+    arrays = {}
+    for name, shape in shapes.items():
+        arrays[name] = as_array(params[name], f"params[{name!r}]")
+        if isinstance(arrays[name], Verdict):
+            return arrays[name]
+        if arrays[name].size != np.prod(shape) or np.squeeze(arrays[name]).shape != np.squeeze(np.empty(shape)).shape:
+            return Verdict(False, f"after training, params[{name!r}] has shape {arrays[name].shape}; expected {shape}")
+        arrays[name] = arrays[name].reshape(shape)  # a bias kept as (1, H) by a keepdims gradient is fine
+    accuracy = held_out_accuracy(two_layer_scores(arrays, given["X"]), given["y"])
+    if not accuracy >= 0.9:
+        return Verdict(False, f"trained with Solver on well separated clusters, the net classifies only "
+                              f"{accuracy:.2f} of new examples from the same clusters correctly (at least 0.90 "
+                              "expected)")
     return PASS
+
+
+# TwoLayerNet is built on the student's layers: its cases run with the
+# reference's, so that a wrong layer costs the layer's cases only.  Training
+# also runs the provided Solver and update rule as released.
+BUILDING_BLOCKS = ("cs231n/layers.py", "cs231n/layer_utils.py")
+TRAINING = (*BUILDING_BLOCKS, "cs231n/solver.py", "cs231n/optim.py")
 
 
 def net_cases():
     grads = each(close(), mapping(close()), names=("the loss", "grads"))
     loss = net.method("loss")
     hint = "Forward: affine - relu - affine; backward through the same steps in reverse."
-    yield loss.reference("two_layer_net_scores", net_loss(5, 0.0, with_labels=False),
+    yield loss.reference("two_layer_net_scores", net_loss(5, 0.0, with_labels=False), lends=BUILDING_BLOCKS,
                          hint="With y=None, return the scores of the second affine layer.")
-    yield loss.reference("two_layer_net_loss_without_reg", net_loss(9, 0.0), grads, points=2, hint=hint)
-    yield loss.reference("two_layer_net_loss_with_reg", net_loss(9, 0.7), grads, points=2,
+    yield loss.reference("two_layer_net_loss_without_reg", net_loss(9, 0.0), grads, points=2, lends=BUILDING_BLOCKS,
+                         hint=hint)
+    yield loss.reference("two_layer_net_loss_with_reg", net_loss(9, 0.7), grads, points=2, lends=BUILDING_BLOCKS,
                          hint="The penalty is 0.5 * reg * (sum(W1**2) + sum(W2**2)); its gradient is reg * W.")
-    yield loss.reference("two_layer_net_loss_single_example", net_loss(1, 0.3), grads, hint=hint)
+    yield loss.reference("two_layer_net_loss_single_example", net_loss(1, 0.3), grads, lends=BUILDING_BLOCKS,
+                         hint=hint)
+    yield net.method("__init__").property(
+        "two_layer_net_initialisation_shapes_and_scale", net_initialisation(40, 50, 30, 0.05),
+        net_initialised(40, 50, 30, 0.05), hint="Weights: weight_scale * np.random.randn(...); biases: np.zeros(...).")
     yield net.property("two_layer_net_trains_with_solver", net_training, trains_well, points=2, timeout=30,
-                       target="cs231n.solver:Solver", function="TwoLayerNet (trained by Solver)",
+                       function="TwoLayerNet (trained by Solver)", lends=TRAINING,
                        hint="If the gradients check out, look at the initialisation (weight_scale) and the loss scale.")
 
 
