@@ -2,6 +2,7 @@
 malformed notebook and legacy CS231n code cost (on assignment 1's suite).
 Full marks, zero and planted bugs for every assignment: test_suites.py."""
 import os
+import re
 
 import pytest
 
@@ -181,3 +182,29 @@ def test_sandboxed_workers_leave_no_folder_behind(complete):
     after = set(glob.glob(os.path.join(tempfile.gettempdir(), "*"))) | set(glob.glob("/tmp/.grader-root-*"))
     # Only the grader's own names: other programs on the machine may come and go meanwhile.
     assert {p for p in after - before if os.path.basename(p).lstrip(".").startswith("grader")} == set()
+
+
+def test_a_module_that_fails_to_import_costs_only_the_code_that_uses_it(grade, complete, cases):
+    """A real 2022 softmax.py imported a name numpy 2 removed: linear_classifier.py
+    imports softmax.py, and LinearSVM, which never uses it, must not pay for it."""
+    path = os.path.join(complete, "cs231n", "classifiers", "softmax.py")
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text.replace("import numpy as np", "import numpy as np\nfrom numpy.lib.npyio import no_such_name", 1))
+    results = grade(complete)
+    softmax = {c.name for c in cases if c.target.startswith("cs231n.classifiers.softmax")}
+    assert failing(results) == softmax | {"softmax_train_learns"}
+    assert "comes from cs231n/classifiers/softmax.py could not be imported" in results["softmax_train_learns"].message
+
+
+def test_an_exception_that_prints_a_hidden_input_shows_no_numbers_of_it(grade, complete):
+    path = os.path.join(complete, "cs231n", "classifiers", "k_nearest_neighbor.py")
+    with open(path) as f:
+        text = f.read()
+    leak = "def compute_distances_two_loops(self, X):\n        raise ValueError(repr(X) + repr(self.y_train))\n"
+    with open(path, "w") as f:
+        f.write(text.replace("def compute_distances_two_loops(self, X):\n", leak, 1))
+    message = grade(complete)["two_loops_random"].message
+    assert "ValueError" in message and "<numbers>" in message
+    assert not re.search(r"\d\.\d{3}", message)   # no value of X survives

@@ -4,6 +4,7 @@ Shared by `check` (public cases, no reference) and `grade` (all cases,
 against reference outputs computed once per run).
 """
 import os
+import re
 
 from grader.public.compare import Verdict
 from grader.public.results import CaseResult
@@ -77,6 +78,21 @@ def reference_outputs(server, solution_root, cases, jobs):
     return {name: outcome.outputs for name, outcome in outcomes.items()}
 
 
+_FLOAT = r"[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_INT = r"[-+]?\d+"
+_GAP = r"[\s,;()\[\]]+"
+# Three or more numbers with a decimal point, or eight or more whole numbers, in a row:
+# an array printed by the student's own code, which may hold a hidden case's inputs.
+_DATA = re.compile(rf"{_FLOAT}(?:{_GAP}{_FLOAT}){{2,}}|{_INT}(?:{_GAP}{_INT}){{7,}}")
+
+
+def without_data(message):
+    """`message` with any printed array cut out: a student's exception text
+    can quote the inputs of a hidden case (an error message is no way to learn
+    them).  Shapes, indices and single values stay."""
+    return _DATA.sub("<numbers>", message)
+
+
 def _bounded(message):
     """A message fit for feedback, a CSV and the gradebook: much of it can come
     from the student's code (an exception's name and text, a dict's keys)."""
@@ -92,7 +108,7 @@ def _judge(check):
 
 
 def _explain(outcome):
-    error = outcome.error
+    error = {key: without_data(value) if isinstance(value, str) else value for key, value in outcome.error.items()}
     where = f" ({error['where']})" if error.get("where") else ""
     unit = outcome.unit
     if outcome.status == "error":

@@ -293,7 +293,57 @@ def import_module(dotted, root="."):
         except (Exception, SystemExit):  # a sys.exit() in one file must not cost another's cases
             sys.modules.pop(package, None)
             sys.modules[package] = _bare_package(package, os.path.join(root, *parts[:i]))
-    return importlib.import_module(dotted)
+    if isinstance(sys.modules.get(dotted), _BrokenModule):  # asked for itself: say why it fails
+        del sys.modules[dotted]
+    while True:
+        try:
+            return importlib.import_module(dotted)
+        except (Exception, SystemExit) as exc:
+            # Another file of the submission that this one imports is broken: stand a
+            # placeholder in for it, so that only the code that uses it fails.
+            culprit = _module_that_failed(exc, root)
+            if culprit in (None, dotted) or isinstance(sys.modules.get(culprit), _BrokenModule):
+                raise
+            sys.modules.pop(dotted, None)
+            sys.modules[culprit] = _BrokenModule(culprit, exc)
+
+
+def _module_that_failed(exc, root):
+    """The dotted name of the submission's module whose import raised `exc`
+    (a file that does not compile, or the innermost module-level code of the
+    submission in the traceback), or None."""
+    inside = os.path.abspath(root) + os.sep
+    path = None
+    if isinstance(exc, SyntaxError) and exc.filename:
+        path = exc.filename
+    else:
+        for frame, _ in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_name == "<module>" and not frame.f_code.co_filename.startswith("<"):
+                path = frame.f_code.co_filename if os.path.abspath(frame.f_code.co_filename).startswith(inside) \
+                    else path
+    if path is None or not os.path.abspath(path).startswith(inside):
+        return None
+    parts = os.path.relpath(os.path.abspath(path), os.path.abspath(root))[:-3].split(os.sep)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+class _BrokenModule(types.ModuleType):
+    """Stands in for a module of the submission that cannot be imported: any
+    name taken from it is a function that raises why, when it is used."""
+
+    def __init__(self, name, exc):
+        super().__init__(name)
+        self.__why__ = f"{name.replace('.', '/')}.py could not be imported ({type(exc).__name__}: {exc})"
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        why = self.__why__
+
+        def unavailable(*args, **kwargs):
+            raise ImportError(f"{attr} comes from {why}")
+        unavailable.__name__ = attr
+        return unavailable
 
 
 def _bare_package(name, path):
