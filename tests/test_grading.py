@@ -208,3 +208,12 @@ def test_an_exception_that_prints_a_hidden_input_shows_no_numbers_of_it(grade, c
     message = grade(complete)["two_loops_random"].message
     assert "ValueError" in message and "<numbers>" in message
     assert not re.search(r"\d\.\d{3}", message)   # no value of X survives
+
+
+def test_the_names_numpy_2_removed_are_found_where_the_student_used_them():
+    from grader.public.legacy import uses
+    source = ("import numpy as np\nfrom numpy.lib.npyio import savez_compressed\n"
+              "x = np.zeros(3, dtype=np.float) + np.float32(1) + np.NaN  # np.int in a comment\ny = np.int_(2)\n")
+    assert uses({"cs231n/softmax.py": source}) == [
+        "numpy.lib.npyio (cs231n/softmax.py, line 2)", "np.float (cs231n/softmax.py, line 3)",
+        "np.NaN (cs231n/softmax.py, line 3)"]
