@@ -37,7 +37,10 @@ def test_a_complete_submission_without_markers_scores_full_marks(graders, comple
 def test_the_blank_release_scores_zero_with_a_message_for_every_case(graders, assignment):
     results = graders(assignment)(os.path.join(REPO, "assignments", assignment))
     assert sum(r.score for r in results.values()) == 0
-    assert all("not implemented yet" in r.message for r in results.values())
+    # A trained model the notebook saves is missing from the blank release: its cases say so.
+    saved = {c.name for c in load_cases(assignment, hidden=True) if c.saved is not None}
+    assert all("not implemented yet" in r.message for name, r in results.items() if name not in saved)
+    assert all("not saved yet" in results[name].message for name in saved)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

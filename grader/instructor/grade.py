@@ -26,7 +26,7 @@ from grader.instructor.gradebook import Gradebook
 from grader.public.runner import ForkServer
 from grader.public.scoring import DEFAULT_SEED, build_jobs, reference_outputs, score_submission, unscorable
 from grader.public.files import SubmissionError, id_problem, prepare, student_id
-from grader.public.suite import load_cases
+from grader.public.suite import load_cases, saved_files
 
 
 @dataclass
@@ -37,6 +37,7 @@ class Context:
     jobs: dict
     references: dict
     suite_hash: str
+    reference_root: str = None                  # the reference solution, which runs saved models
     known: dict = field(default_factory=dict)   # student -> submission hash already graded
 
 
@@ -61,8 +62,12 @@ class Scored:
 def build_context(server, assignment, cases, seed=DEFAULT_SEED, time_scale=1.0, solutions_root="solutions"):
     """The jobs and reference outputs every submission of a run is scored against."""
     jobs = build_jobs(cases, seed, time_scale, os.path.join(solutions_root, assignment))
-    references = reference_outputs(server, os.path.join(solutions_root, assignment), cases, jobs)
-    return Context(assignment, cases, jobs, references, suite_hash(cases, jobs, references))
+    reference_root = os.path.abspath(os.path.join(solutions_root, assignment))
+    references = reference_outputs(server, reference_root, cases, jobs)
+    for case in cases:
+        if case.saved is not None:
+            case.saved.prepare()   # the held-out data: a grader without it stops here, charging nobody
+    return Context(assignment, cases, jobs, references, suite_hash(cases, jobs, references), reference_root)
 
 
 def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="solutions", progress=True,
@@ -145,7 +150,7 @@ def score_one(context, server, named, scratch):
     workdir = tempfile.mkdtemp(dir=scratch)
     try:
         try:
-            root = prepare(submission, workdir)
+            root = prepare(submission, workdir, saved_files(context.cases))
         except Exception as exc:  # whatever a hostile file does to unpacking costs its own student only
             if isinstance(exc, OSError) and exc.errno in GRADER_FAULTS:
                 raise GraderFault(f"the grader's scratch folder {scratch} failed ({exc})") from exc
@@ -158,7 +163,8 @@ def score_one(context, server, named, scratch):
         digest = tree_hash(root)
         if context.known.get(student) == digest:
             return Scored(student, "unchanged", [], digest, 0.0)
-        results = score_submission(server, root, context.cases, context.jobs, context.references)
+        results = score_submission(server, root, context.cases, context.jobs, context.references,
+                                   reference_root=context.reference_root)
         return Scored(student, "graded", results, digest, time.monotonic() - began)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -12,7 +12,7 @@ from grader.public.runner import ForkServer
 from grader.public.results import format_points
 from grader.public.scoring import build_jobs, score_submission
 from grader.public.files import SubmissionError, prepare
-from grader.public.suite import student_cases
+from grader.public.suite import saved_files, student_cases
 
 
 def run(assignment_dir, assignment=None):
@@ -22,7 +22,7 @@ def run(assignment_dir, assignment=None):
         return 2
     with tempfile.TemporaryDirectory(prefix="grader-check-") as workdir:
         try:
-            root = prepare(assignment_dir, workdir)
+            root = prepare(assignment_dir, workdir, saved_files(cases))
         except SubmissionError as exc:
             print(f"Cannot check {assignment_dir}: {exc}")
             return 2

@@ -1,9 +1,10 @@
 """`python -m grader collect ASSIGNMENT_DIR`: the zip a student hands in.
 
 It holds exactly what grading reads, chosen by the very rule grading uses to
-copy a submission (`submissions.private_copy`: the `.py` and `.ipynb` files,
-no caches, checkpoints, data sets or saved models), so what a student hands
-in is what gets graded, and a zip stays small.
+copy a submission (`files.private_copy`: the `.py` and `.ipynb` files, and
+the saved files the suite's cases declare, such as a trained model; no
+caches, checkpoints or data sets), so what a student hands in is what gets
+graded, and a zip stays small.
 
 It refuses, writing nothing, when grading could not go well and the student
 can still fix it: a file the assignment needs is missing, a notebook is not
@@ -21,7 +22,7 @@ import tempfile
 import warnings
 
 from grader.public.files import private_copy, read_tree, write_zip
-from grader.public.suite import student_cases
+from grader.public.suite import saved_files, student_cases
 
 CHECKPOINT_SLACK = 1.0             # seconds: file systems store coarse times
 
@@ -39,8 +40,8 @@ def run(assignment_dir, out_zip=None, assignment=None):
     if cases is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="grader-collect-") as copy:
-        private_copy(folder, copy)
-        entries = read_tree(copy)
+        private_copy(folder, copy, saved_files(cases))
+        entries = read_tree(copy, saved=saved_files(cases))
     problems = missing(folder, needed_files(cases), entries)
     notebooks = [name for name in sorted(entries) if name.endswith(".ipynb")]
     problems += [problem for problem in (notebook_problem(folder, name) for name in notebooks) if problem]
@@ -63,8 +64,9 @@ def run(assignment_dir, out_zip=None, assignment=None):
 
 def needed_files(cases):
     """The files the public cases' targets live in: `pkg.mod:Name` is
-    `pkg/mod.py` (or `pkg/mod/__init__.py`), `name.ipynb:function` the notebook."""
-    needed = set()
+    `pkg/mod.py` (or `pkg/mod/__init__.py`), `name.ipynb:function` the notebook;
+    and the files a case reads beside the code (a saved model)."""
+    needed = {(path,) for path in saved_files(cases)}
     for case in cases:
         where = case.target.split(":")[0]
         if where.endswith(".ipynb"):

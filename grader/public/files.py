@@ -80,8 +80,19 @@ def find_root(folder, markers=("cs231n",)):
     raise SubmissionError("no assignment files found: expected a cs231n/ folder or a notebook (.ipynb)")
 
 
-def private_copy(root, dest):
-    """Copy the .py and .ipynb files under `root` to `dest` (no links, no large files)."""
+def private_copy(root, dest, saved=()):
+    """Copy the .py and .ipynb files under `root` to `dest` (no links, no large
+    files), and the files `saved` (relative paths a suite declares, such as a
+    trained model under cs231n/saved/) where they exist, are regular files
+    and are no larger than MAX_FILE_BYTES."""
+    for relative in saved:
+        source = os.path.join(root, *relative.split("/"))
+        if os.path.isfile(source) and not os.path.islink(source) and os.path.getsize(source) <= MAX_FILE_BYTES \
+                and not any(os.path.islink(os.path.join(root, *relative.split("/")[:i]))
+                            for i in range(1, relative.count("/") + 1)):
+            target = os.path.join(dest, *relative.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(source, target)
     for current, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if d not in IGNORED_DIRS and not os.path.islink(os.path.join(current, d))]
         for name in names:
@@ -94,8 +105,9 @@ def private_copy(root, dest):
     return dest
 
 
-def prepare(submission, workdir):
-    """Turn a submission (folder or zip) into a private copy under `workdir`; return its path."""
+def prepare(submission, workdir, saved=()):
+    """Turn a submission (folder or zip) into a private copy under `workdir`
+    (with the `saved` files, see `private_copy`); return its path."""
     if os.path.isfile(submission):
         if not zipfile.is_zipfile(submission):
             raise SubmissionError(f"{os.path.basename(submission)} is neither a folder nor a zip file")
@@ -104,7 +116,7 @@ def prepare(submission, workdir):
         submission = find_root(submission)
     else:
         raise SubmissionError(f"{submission} does not exist")
-    return private_copy(submission, os.path.join(workdir, "copy"))
+    return private_copy(submission, os.path.join(workdir, "copy"), saved)
 
 
 def tree_files(folder):
@@ -118,10 +130,12 @@ def tree_files(folder):
     return sorted(found)
 
 
-def read_tree(folder, prefix=""):
-    """{prefix + relative path: bytes} of the files under `folder` (see `tree_files`)."""
+def read_tree(folder, prefix="", saved=()):
+    """{prefix + relative path: bytes} of the files under `folder` (see
+    `tree_files`), and of the `saved` files (see `private_copy`) found there."""
     files = {}
-    for relative in tree_files(folder):
+    present = [r for r in saved if os.path.isfile(os.path.join(folder, *r.split("/")))]
+    for relative in sorted(set(tree_files(folder)) | set(present)):
         with open(os.path.join(folder, relative), "rb") as f:
             files[prefix + relative] = f.read()
     return files

@@ -19,6 +19,8 @@ numerical gradients), so that a new layer takes a few lines:
     leaky = Layer("cs231n.layers", "leaky_relu_forward", "leaky_relu_backward", x=(4, 5), params=(0.1,))
     CASES = [leaky.forward("leaky_relu_forward_random"), leaky.backward("leaky_relu_backward_random")]
 """
+import numpy as np
+
 from grader.public.compare import close, depends_on_input, each, equals_data, matches_reference
 from grader.public.numeric import matches_numeric, nudged_calls, sample_entries
 from grader.public.plan import Call, Let, Like, Ref, Save
@@ -228,3 +230,93 @@ class Model(Kind):
         check = matches_numeric(prefixes, names={p: f"grads[{p[:-1]!r}]" for p in prefixes})
         return self.case(name, role, plan, check, **options)
 
+
+
+class SavedModel(Kind):
+    """A model the student trained and saved from a notebook: the arrays of
+    `saved` (a `saved.SavedArrays`), loaded into the REFERENCE solution's
+    `target` class (constructed with `init`) and scored on held-out data.
+
+    The file is read on the trusted side (`SavedArrays.read`); the reference
+    model runs in a worker rooted at the reference solution, given the
+    student's arrays as plain data: the student's code takes no part.
+    `load(arrays) -> [Call, ...]` puts the arrays into the model (default:
+    `model.params = arrays`); `data() -> (X, y, size)` is the held-out data,
+    `size` naming which threshold applies ("full" or "subset", see `heldout`).
+
+        fc = SavedModel(SavedArrays("cs231n/saved/best_fc_net.npz", (("W1", (3072, 100)), ...)),
+                        "cs231n.classifiers.fc_net:FullyConnectedNet", init={"hidden_dims": [100]})
+        CASES = [fc.loads("fc_net_saved")]                               # public.py: a self-check
+        CASES = [fc.accuracy("fc_net_accuracy_50", {"full": 0.5, "subset": 0.3})]   # hidden.py
+    """
+
+    def __init__(self, saved, target, init=None, load=None, data=None, function=None):
+        super().__init__(target, function or f"{saved.path.rsplit('/', 1)[-1]} (trained model)")
+        self.saved, self.init = saved, dict(init or {})
+        self.load = load or (lambda arrays: [Call("__setattr__", "params", arrays)])
+        if data is None:
+            from grader.public import heldout
+            data = heldout.cifar10
+        self.data = data
+
+    def loads(self, name, **options):
+        """Public self-check: the file is there and holds the architecture's arrays."""
+        return self.case(name, "self-check", None, None, saved=SavedCheck(self, None), **options)
+
+    def accuracy(self, name, threshold, points=1, **options):
+        """Graded: the reference model with the student's arrays reaches
+        `threshold` ({size: fraction}) on the held-out data."""
+        return self.case(name, "property", None, None, points=points, saved=SavedCheck(self, dict(threshold)),
+                         **options)
+
+    def plan(self, arrays, X):
+        return [Call(self.target, keep="model", **self.init),
+                *[Call(c.function, *c.args, on="model", **c.kwargs) for c in self.load(arrays)],
+                Call("loss", X, on="model", save="scores")]
+
+
+class SavedCheck:
+    """What a saved-model case checks (a Case's `saved`): judge(root, run_reference, memo) -> Verdict.
+    `run_reference(wire, timeout)` runs a plan on the reference solution; `memo` (one per
+    submission) keeps one evaluation for the several thresholds of one file."""
+
+    def __init__(self, model, threshold):
+        self.model, self.threshold = model, threshold
+
+    @property
+    def path(self):
+        return self.model.saved.path
+
+    def prepare(self):
+        """Load the held-out data now (a grading run calls this before any submission)."""
+        if self.threshold is not None:
+            self.model.data()
+
+    def judge(self, root, run_reference=None, memo=None):
+        from grader.public.compare import PASS, Verdict
+        from grader.public.plan import to_wire
+        memo = {} if memo is None else memo
+        key = (self.model.saved.path, self.model.target)
+        if key not in memo:
+            arrays = self.model.saved.read(root)
+            if isinstance(arrays, Verdict) or self.threshold is None:
+                memo[key] = arrays
+            elif run_reference is None:
+                memo[key] = Verdict(False, "a trained model is scored only when grading (it needs the reference)")
+            else:
+                X, y, size = self.model.data()
+                outputs = run_reference(to_wire(self.model.plan(arrays, X)), 60.0)
+                if isinstance(outputs, Verdict):
+                    memo[key] = outputs
+                else:
+                    scores = np.asarray(outputs["scores"], dtype=float)
+                    memo[key] = (float(np.mean(np.argmax(scores, axis=1) == y)), size, len(y))
+        result = memo[key]
+        if isinstance(result, Verdict) or self.threshold is None:
+            return PASS if self.threshold is None and not isinstance(result, Verdict) else result
+        accuracy, size, count = result
+        needed = self.threshold[size]
+        if accuracy >= needed:
+            return PASS
+        return Verdict(False, f"your saved model classifies {accuracy:.1%} of {count} held-out test images "
+                              f"correctly; this case needs {needed:.0%} ({size} data set)")

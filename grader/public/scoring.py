@@ -39,19 +39,24 @@ def lent_sources(case, solution_root):
     return sources
 
 
-def score_submission(server, root, cases, jobs, references=None, limits=Limits()):
+def score_submission(server, root, cases, jobs, references=None, limits=Limits(), reference_root=None):
     """Run `cases` on the submission at `root`; return a CaseResult per case, in order.
 
     `jobs` comes from `build_jobs`; `references` maps a hidden case's name to
-    the reference solution's outputs.
+    the reference solution's outputs.  A case with a `saved` file is judged on
+    the trusted side; a trained model is run by the reference solution at
+    `reference_root` (see `kinds.SavedModel`).
     """
     # Source rules read the files before any student code runs (and could rewrite them).
     static = {c.name: _judge(lambda: c.source_rule(root)) for c in cases if c.source_rule is not None}
     outcomes = run_cases(server, root, jobs, limits) if jobs else {}
-    results = []
+    run_reference = _reference_runner(server, reference_root) if reference_root else None
+    memo, results = {}, []
     for case in cases:
         status, message = "passed", ""
-        if case.plan is not None:
+        if case.saved is not None:
+            status, message = _judge(lambda: case.saved.judge(root, run_reference, memo))
+        elif case.plan is not None:
             outcome = outcomes[case.name]
             if outcome.status == "ok":
                 expected = references[case.name] if case.role == "reference" else None
@@ -91,6 +96,18 @@ def without_data(message):
     can quote the inputs of a hidden case (an error message is no way to learn
     them).  Shapes, indices and single values stay."""
     return _DATA.sub("<numbers>", message)
+
+
+def _reference_runner(server, reference_root):
+    """run(wire, timeout) -> the reference solution's outputs for a plan built
+    from a student's saved arrays, or a Verdict when it cannot run them."""
+    def run(wire, timeout):
+        outcome = run_cases(server, reference_root, {"saved": Job(wire, timeout)}, Limits(memory_bytes=None))["saved"]
+        if outcome.status != "ok":
+            return Verdict(False, f"the reference model could not be run with your saved arrays "
+                                  f"({outcome.status}: {outcome.error.get('message', '')[:200]})")
+        return outcome.outputs
+    return run
 
 
 def _bounded(message):

@@ -72,6 +72,8 @@ class Case:
     hint: str = ""               # where to look when the case fails
     lends: tuple = ()            # reference files the case runs with instead of the student's (see below)
     public: bool = False         # set by `load_cases`: declared in public.py
+    saved: object = None         # a file the notebook saves for grading, judged on the trusted side
+                                 # (`kinds.SavedCheck`: a trained model); such a case has no plan
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -173,6 +175,12 @@ def student_cases(assignment):
     except UnknownAssignment as exc:
         print(exc)
         return None
+
+
+def saved_files(cases):
+    """The files (relative paths) the cases read from a submission beside its
+    code: what `collect` must hand in and grading must copy."""
+    return sorted({case.saved.path for case in cases if case.saved is not None})
 
 
 def instructor_part(assignment, part):

@@ -3,7 +3,8 @@
 Each pair behaves like a single layer: the forward function returns
 (out, cache) and the backward function takes (dout, cache).
 """
-from .layers import affine_backward, affine_forward, relu_backward, relu_forward
+from .layers import (affine_backward, affine_forward, batchnorm_backward, batchnorm_forward,
+                     layernorm_backward, layernorm_forward, relu_backward, relu_forward)
 
 
 def affine_relu_forward(x, w, b):
@@ -48,6 +49,53 @@ def affine_relu_backward(dout, cache):
 # Fully connected sandwiches with normalisation (FullyConnectedNets)
 # ----------------------------------------------------------------------
 
+# The normalisations an affine_norm_relu layer can use, by the name
+# FullyConnectedNet takes: (forward, backward).
+NORMALIZATIONS = {
+    "batchnorm": (batchnorm_forward, batchnorm_backward),
+    "layernorm": (layernorm_forward, layernorm_backward),
+}
+
+
+def affine_norm_relu_forward(x, w, b, gamma, beta, norm_param, normalization):
+    """
+    An affine layer, then batch or layer normalization, then a ReLU.
+
+    Inputs:
+    - x: Input, of shape (N, d_1, ..., d_k).
+    - w, b: Weights (D, M) and biases (M,) of the affine layer.
+    - gamma, beta: Scale and shift of the normalization, each of shape (M,).
+    - norm_param: The bn_param (or ln_param) dictionary of this layer; batch
+      normalization updates its running averages in place.
+    - normalization: "batchnorm" or "layernorm".
+
+    Returns a tuple of:
+    - out: Output of the ReLU, of shape (N, M).
+    - cache: What affine_norm_relu_backward needs.
+    """
+    if normalization not in NORMALIZATIONS:
+        raise ValueError("normalization must be one of %s, not %r" % (sorted(NORMALIZATIONS), normalization))
+    norm_forward, _ = NORMALIZATIONS[normalization]
+    a, fc_cache = affine_forward(x, w, b)
+    an, norm_cache = norm_forward(a, gamma, beta, norm_param)
+    out, relu_cache = relu_forward(an)
+    return out, (fc_cache, norm_cache, relu_cache, normalization)
+
+
+def affine_norm_relu_backward(dout, cache):
+    """
+    Backward pass of affine_norm_relu_forward.
+
+    Returns a tuple of:
+    - dx, dw, db: Gradients of the affine layer's x, w and b.
+    - dgamma, dbeta: Gradients of the normalization's gamma and beta, (M,) each.
+    """
+    fc_cache, norm_cache, relu_cache, normalization = cache
+    _, norm_backward = NORMALIZATIONS[normalization]
+    dan = relu_backward(dout, relu_cache)
+    da, dgamma, dbeta = norm_backward(dan, norm_cache)
+    dx, dw, db = affine_backward(da, fc_cache)
+    return dx, dw, db, dgamma, dbeta
 
 
 # ----------------------------------------------------------------------

@@ -170,12 +170,240 @@ def softmax_loss(x, y):
 # ----------------------------------------------------------------------
 
 
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    Forward pass of batch normalization.
+
+    In training mode each feature is normalised with the mean and (biased)
+    variance of the minibatch, then scaled by gamma and shifted by beta. The
+    layer also keeps an exponentially decaying average of those statistics,
+
+        running_mean = momentum * running_mean + (1 - momentum) * sample_mean
+        running_var = momentum * running_var + (1 - momentum) * sample_var
+
+    and uses them instead of the minibatch's in test mode, so that a test
+    example's output never depends on the other examples of its batch.
+    (The original paper estimates the test statistics from a large pass over
+    the training data; the running average is cheaper and works as well.)
+
+    Inputs:
+    - x: Data of shape (N, D).
+    - gamma: Scale parameter of shape (D,).
+    - beta: Shift parameter of shape (D,).
+    - bn_param: Dictionary with the following keys:
+      - mode: 'train' or 'test'; required.
+      - eps: Constant added to the variance for numeric stability (default 1e-5).
+      - momentum: Constant of the running averages (default 0.9).
+      - running_mean: Array of shape (D,), the running mean of the features
+        (starts at zeros when absent).
+      - running_var: Array of shape (D,), the running variance (starts at zeros).
+      The running averages are stored back into bn_param in training mode.
+
+    Returns a tuple of:
+    - out: Normalised, scaled and shifted data, of shape (N, D).
+    - cache: What batchnorm_backward needs (None in test mode).
+    """
+    mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5)
+    momentum = bn_param.get("momentum", 0.9)
+
+    N, D = x.shape
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+
+    out, cache = None, None
+    if mode == "train":
+        # TODO:
+        # Compute the minibatch mean and variance of each feature, normalise
+        # x with them, then scale and shift by gamma and beta. Store what the
+        # backward pass needs in cache (the intermediate values of your
+        # computation graph), and update the running averages as described
+        # above. Use the biased variance (divide by N), as np.var does.
+        # YOUR CODE HERE
+        raise NotImplementedError("Implement batchnorm_forward in cs231n/layers.py: see the TODO above.")
+    elif mode == "test":
+        # TODO:
+        # Normalise x with the running mean and variance, then scale and
+        # shift. Nothing is learned in test mode.
+        # YOUR CODE HERE
+        raise NotImplementedError("Implement batchnorm_forward in cs231n/layers.py: see the TODO above.")
+    else:
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+
+    # Store the updated running averages back into bn_param.
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    return out, cache
+
+
+def batchnorm_backward(dout, cache):
+    """
+    Backward pass of batch normalization, step by step through its
+    computation graph.
+
+    Inputs:
+    - dout: Upstream gradient, of shape (N, D).
+    - cache: The cache of batchnorm_forward in training mode.
+
+    Returns a tuple of:
+    - dx: Gradient with respect to the inputs x, of shape (N, D).
+    - dgamma: Gradient with respect to the scale gamma, of shape (D,).
+    - dbeta: Gradient with respect to the shift beta, of shape (D,).
+    """
+    dx, dgamma, dbeta = None, None, None
+    # TODO:
+    # Draw the computation graph of your forward pass on paper, then walk it
+    # backwards one node at a time, applying the chain rule at each node.
+    # Remember that the mean and the variance depend on every example.
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement batchnorm_backward in cs231n/layers.py: see the TODO above.")
+    return dx, dgamma, dbeta
+
+
+def batchnorm_backward_alt(dout, cache):
+    """
+    Backward pass of batch normalization, from a closed form of dx.
+
+    Work out the derivative of the loss with respect to x on paper first,
+    simplifying until dx is one short expression in dout, xhat and the
+    standard deviation; then write that expression here.
+
+    Inputs / outputs: as in batchnorm_backward.
+    """
+    dx, dgamma, dbeta = None, None, None
+    # TODO:
+    # Implement the closed form of the backward pass, in a single statement
+    # for dx if you can (the notebook times it against batchnorm_backward).
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement batchnorm_backward_alt in cs231n/layers.py: see the TODO above.")
+    return dx, dgamma, dbeta
+
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    """
+    Forward pass of layer normalization.
+
+    Each example (each row of x) is normalised with the mean and (biased)
+    variance of its own features, then scaled by gamma and shifted by beta,
+    one gamma and beta per feature as in batch normalization. The statistics
+    never involve other examples, so training and test behave the same and
+    there are no running averages.
+
+    Inputs:
+    - x: Data of shape (N, D).
+    - gamma: Scale parameter of shape (D,).
+    - beta: Shift parameter of shape (D,).
+    - ln_param: Dictionary with the key
+      - eps: Constant added to the variance for numeric stability (default 1e-5).
+
+    Returns a tuple of:
+    - out: Of shape (N, D).
+    - cache: What layernorm_backward needs.
+    """
+    out, cache = None, None
+    eps = ln_param.get("eps", 1e-5)
+    # TODO:
+    # Normalise each row of x, then scale and shift each column. Batch
+    # normalization's training mode does the same along the other axis:
+    # a transpose (or axis=1, keepdims=True) is all that changes.
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement layernorm_forward in cs231n/layers.py: see the TODO above.")
+    return out, cache
+
+
+def layernorm_backward(dout, cache):
+    """
+    Backward pass of layer normalization.
+
+    Inputs:
+    - dout: Upstream gradient, of shape (N, D).
+    - cache: The cache of layernorm_forward.
+
+    Returns a tuple of:
+    - dx: Gradient with respect to x, of shape (N, D).
+    - dgamma: Gradient with respect to gamma, of shape (D,).
+    - dbeta: Gradient with respect to beta, of shape (D,).
+    """
+    dx, dgamma, dbeta = None, None, None
+    # TODO:
+    # As batchnorm_backward_alt, with the statistics taken over each row.
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement layernorm_backward in cs231n/layers.py: see the TODO above.")
+    return dx, dgamma, dbeta
+
 
 # ----------------------------------------------------------------------
 # Dropout (Dropout)
 # dropout_forward, dropout_backward
 # ----------------------------------------------------------------------
 
+
+def dropout_forward(x, dropout_param):
+    """
+    Forward pass of (inverted) dropout.
+
+    In training mode each unit is kept with probability p and set to zero
+    otherwise; the kept units are divided by p, so that the expected output
+    equals the input and test mode can simply return x unchanged.
+
+    Inputs:
+    - x: Input data, of any shape.
+    - dropout_param: A dictionary with the keys:
+      - p: The probability of KEEPING each unit (1 keeps everything).
+      - mode: 'train' or 'test'. In test mode the input is returned as it is.
+      - seed: Optional. When present, seed numpy's random generator with it
+        first, so that the same seed gives the same mask (for gradient
+        checks). Leave it out for real training.
+
+    Returns a tuple of:
+    - out: An array of the same shape as x.
+    - cache: The tuple (dropout_param, mask). In training mode mask is what
+      x was multiplied by (0 for dropped units, 1 / p for kept ones); in test
+      mode it is None.
+    """
+    p, mode = dropout_param["p"], dropout_param["mode"]
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+
+    mask, out = None, None
+    if mode == "train":
+        # TODO:
+        # Draw a mask that keeps each unit with probability p, fold the 1 / p
+        # scaling into it, and apply it to x. Store the mask in `mask`.
+        # YOUR CODE HERE
+        raise NotImplementedError("Implement dropout_forward in cs231n/layers.py: see the TODO above.")
+    elif mode == "test":
+        # TODO: Implement the test phase forward pass of inverted dropout.
+        # YOUR CODE HERE
+        raise NotImplementedError("Implement dropout_forward in cs231n/layers.py: see the TODO above.")
+
+    cache = (dropout_param, mask)
+    out = out.astype(x.dtype, copy=False)
+    return out, cache
+
+
+def dropout_backward(dout, cache):
+    """
+    Backward pass of (inverted) dropout.
+
+    Inputs:
+    - dout: Upstream gradient, of any shape.
+    - cache: The (dropout_param, mask) of dropout_forward.
+
+    Returns:
+    - dx: Gradient with respect to x, of the same shape as dout.
+    """
+    dropout_param, mask = cache
+    mode = dropout_param["mode"]
+
+    dx = None
+    if mode == "train":
+        # TODO: Implement the training phase backward pass of inverted dropout.
+        # YOUR CODE HERE
+        raise NotImplementedError("Implement dropout_backward in cs231n/layers.py: see the TODO above.")
+    elif mode == "test":
+        dx = dout
+    return dx
 
 
 # ----------------------------------------------------------------------
