@@ -50,8 +50,17 @@ def complete_copy(solution_dir, dest):
 
 
 def apply(mutant, root):
-    """Plant one mutant in the submission at `root` (it must apply exactly once)."""
+    """Plant one mutant in the submission at `root` (it must apply exactly
+    once).  A mutant whose `old` is None replaces the whole file by `new`
+    (bytes, e.g. a saved model), or removes it when `new` is None too."""
     path = os.path.join(root, mutant.file)
+    if mutant.old is None:
+        if mutant.new is None:
+            os.remove(path)
+        else:
+            with open(path, "wb") as f:
+                f.write(mutant.new)
+        return
     with open(path) as f:
         text = f.read()
     if text.count(mutant.old) != 1:

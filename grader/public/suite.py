@@ -101,7 +101,9 @@ class Case:
 @dataclass(frozen=True)
 class Mutant:
     """A planted bug: `old` replaced by `new` in `file` of the reference
-    solution; grading it must lose exactly the cases `breaks`."""
+    solution; grading it must lose exactly the cases `breaks`.  With `old`
+    None the whole file is replaced by the bytes `new`, or removed when
+    `new` is None (a saved model that is missing, malformed or untrained)."""
     file: str
     old: str
     new: str

@@ -100,7 +100,7 @@ def batchnorm_cases():
                               hint="In test mode normalise with bn_param's running_mean and running_var.")
     yield batchnorm.reference("batchnorm_forward_test_mode_batch_of_one", test_mode((1, 6)),
                               hint="Test mode never uses the batch's statistics: one example is fine.")
-    for label, param in (("default_momentum", {"mode": "train"}), ("given_momentum", {"mode": "train", "momentum": 0.5})):
+    for label, param in (("default_momentum", {"mode": "train"}), ("given_momentum", {"mode": "train", "momentum": 0.8})):
         yield batchnorm.reference(f"batchnorm_running_averages_{label}", running_averages((8, 5), param),
                                   keys=("running_mean", "running_var"),
                                   hint="running = momentum * running + (1 - momentum) * batch statistic, starting "
