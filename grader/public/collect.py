@@ -21,7 +21,7 @@ import os
 import tempfile
 import warnings
 
-from grader.public.files import private_copy, read_tree, write_zip
+from grader.public.files import MAX_FILE_BYTES, private_copy, read_tree, write_zip
 from grader.public.suite import saved_files, student_cases
 
 CHECKPOINT_SLACK = 1.0             # seconds: file systems store coarse times
@@ -53,6 +53,10 @@ def run(assignment_dir, out_zip=None, assignment=None):
             print(f"An older {out_zip} is still there: it does not hold your latest work, do not hand it in.")
         return 1
     write_zip(out_zip, entries)
+    for path in saved_files(cases):
+        if path not in entries:
+            print(f"Note: {path} is not there (or is larger than {MAX_FILE_BYTES // 2**20} MiB), so it is not in the "
+                  "zip: the cases that grade it will score 0. The notebook that trains the model saves it.")
     print(f"Collected {len(entries)} files of {assignment} into {out_zip}:")
     width = max(len(name) for name in entries)
     for name in sorted(entries):
@@ -64,9 +68,9 @@ def run(assignment_dir, out_zip=None, assignment=None):
 
 def needed_files(cases):
     """The files the public cases' targets live in: `pkg.mod:Name` is
-    `pkg/mod.py` (or `pkg/mod/__init__.py`), `name.ipynb:function` the notebook;
-    and the files a case reads beside the code (a saved model)."""
-    needed = {(path,) for path in saved_files(cases)}
+    `pkg/mod.py` (or `pkg/mod/__init__.py`), `name.ipynb:function` the notebook.
+    (A saved model is not needed: without it only its own cases score 0.)"""
+    needed = set()
     for case in cases:
         where = case.target.split(":")[0]
         if where.endswith(".ipynb"):

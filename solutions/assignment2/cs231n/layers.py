@@ -328,11 +328,13 @@ def batchnorm_backward_alt(dout, cache):
     # for dx if you can (the notebook times it against batchnorm_backward).
     ### BEGIN SOLUTION
     xhat, _, std, gamma = cache
+    N = dout.shape[0]
     dbeta = dout.sum(axis=0)                       # (D,)
     dgamma = np.sum(dout * xhat, axis=0)           # (D,)
-    dxhat = dout * gamma                           # (N, D) * (D,)
-    # dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / std, per feature
-    dx = (dxhat - dxhat.mean(axis=0) - xhat * np.mean(dxhat * xhat, axis=0)) / std
+    # With g = gamma * dout: dx = (g - mean(g) - xhat * mean(g * xhat)) / std,
+    # and the two means are gamma * dbeta / N and gamma * dgamma / N, already
+    # computed: a few passes over (N, D) arrays instead of a dozen.
+    dx = (gamma / (N * std)) * (N * dout - dbeta - xhat * dgamma)   # (D,) * ((N, D) - (D,) - (N, D) * (D,))
     ### END SOLUTION
     return dx, dgamma, dbeta
 

@@ -1,0 +1,114 @@
+"""Saved models (grader/public/saved.py, kinds.SavedModel): a file a notebook
+writes is read on the trusted side, bounded and checked against the declared
+architecture; whatever is wrong with it costs its own cases, with a message
+that says what; collect hands it in and grading copies it."""
+import io
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+import make_submissions
+from grader.public import collect
+from grader.public.compare import Verdict
+from grader.public.files import prepare
+from grader.public.saved import SavedArrays, write
+from support import REPO
+
+SPEC = SavedArrays("cs231n/saved/model.npz", (("W1", (4, 3)), ("b1", (3,))), made_by="cell 12 saves it")
+
+
+def save(root, **arrays):
+    write(os.path.join(root, "cs231n", "saved", "model.npz"), arrays)
+
+
+def good():
+    return {"W1": np.arange(12.0).reshape(4, 3), "b1": np.zeros(3, dtype=np.float32)}
+
+
+def test_a_well_formed_file_gives_its_arrays_as_floats(tmp_path):
+    save(tmp_path, **good())
+    arrays = SPEC.read(tmp_path)
+    assert sorted(arrays) == ["W1", "b1"] and arrays["b1"].dtype == np.float64
+    assert np.array_equal(arrays["W1"], good()["W1"])
+
+
+def message(root):
+    verdict = SPEC.read(root)
+    assert isinstance(verdict, Verdict) and not verdict.passed
+    return verdict.message
+
+
+def test_a_missing_file_says_which_and_where_it_is_made(tmp_path):
+    assert "cs231n/saved/model.npz was not found" in message(tmp_path) and "cell 12" in message(tmp_path)
+
+
+@pytest.mark.parametrize("arrays, says", [
+    ({"W1": np.zeros((4, 3))}, "it lacks 'b1'"),
+    ({**good(), "extra": np.zeros(2)}, "does not have: 'extra'"),
+    ({"W1": np.zeros((3, 4)), "b1": np.zeros(3)}, "W1 has shape (3, 4); the graded architecture needs (4, 3)"),
+    ({"W1": np.full((4, 3), np.nan), "b1": np.zeros(3)}, "W1 contains NaN or inf"),
+    ({"W1": np.zeros((4, 3), dtype=complex), "b1": np.zeros(3)}, "W1 is not an array of numbers"),
+    ({"W1": np.array([{"a": 1}] * 12, dtype=object).reshape(4, 3), "b1": np.zeros(3)}, "not objects"),
+], ids=["missing array", "extra array", "wrong shape", "nan", "complex", "object array (a pickle)"])
+def test_a_malformed_file_is_refused_with_what_is_wrong(tmp_path, arrays, says):
+    save(tmp_path, **arrays)
+    assert says in message(tmp_path)
+
+
+def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
+    os.makedirs(tmp_path / "cs231n" / "saved")
+    (tmp_path / "cs231n" / "saved" / "model.npz").write_bytes(b"\x80\x04 a pickle, not a zip")
+    assert "not a file of arrays saved by numpy.savez" in message(tmp_path)
+
+
+def test_an_oversized_file_is_refused_before_it_is_opened(tmp_path):
+    save(tmp_path, **good())
+    small = SavedArrays(SPEC.path, SPEC.arrays, max_bytes=100)
+    assert "more than the 100 allowed" in small.read(tmp_path).message
+
+
+def test_a_member_larger_than_its_array_is_refused_before_it_is_decompressed(tmp_path):
+    """A zip bomb: a tiny compressed member that unpacks to far more than (4, 3) floats."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros(3))
+    with zipfile.ZipFile(tmp_path / "bomb.npz", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("W1.npy", b"\0" * 10**7)
+        archive.writestr("b1.npy", buffer.getvalue())
+    os.makedirs(tmp_path / "cs231n" / "saved")
+    os.replace(tmp_path / "bomb.npz", tmp_path / "cs231n" / "saved" / "model.npz")
+    assert "larger than the architecture's" in message(tmp_path)
+
+
+def test_a_saved_file_must_be_a_relative_npz_path():
+    for path in ("../model.npz", "/abs/model.npz", "cs231n/saved/model.pkl"):
+        with pytest.raises(ValueError):
+            SavedArrays(path, ())
+
+
+def test_grading_copies_the_declared_saved_file_and_nothing_else_of_saved(tmp_path):
+    folder = tmp_path / "student"
+    save(folder, **good())
+    write(os.path.join(folder, "cs231n", "saved", "other.npz"), good())
+    (folder / "cs231n" / "layers.py").write_text("x = 1\n")
+    root = prepare(str(folder), str(tmp_path / "work"), saved=[SPEC.path])
+    assert os.path.isfile(os.path.join(root, "cs231n", "saved", "model.npz"))
+    assert not os.path.exists(os.path.join(root, "cs231n", "saved", "other.npz"))
+
+
+@pytest.fixture
+def assignment2(tmp_path):
+    return make_submissions.complete_copy(os.path.join(REPO, "solutions", "assignment2"), str(tmp_path / "assignment2"))
+
+
+def test_collect_hands_in_the_trained_model(assignment2, tmp_path):
+    out = str(tmp_path / "a2.zip")
+    assert collect.run(assignment2, out) == 0
+    assert "cs231n/saved/best_fc_net.npz" in zipfile.ZipFile(out).namelist()
+
+
+def test_collect_without_the_trained_model_still_collects_and_says_so(assignment2, tmp_path, capsys):
+    os.remove(os.path.join(assignment2, "cs231n", "saved", "best_fc_net.npz"))
+    assert collect.run(assignment2, str(tmp_path / "a2.zip")) == 0
+    assert "cs231n/saved/best_fc_net.npz is not there" in capsys.readouterr().out
