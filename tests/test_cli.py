@@ -157,7 +157,7 @@ def test_student_ids_never_escape_the_output_folder_nor_meet_its_own_files(tmp_p
 def test_a_full_scratch_disk_stops_the_run_and_charges_no_student(tmp_path, repo, monkeypatch, capsys):
     import errno
     from grader.instructor import grade
-    def full_disk(submission, workdir):
+    def full_disk(submission, workdir, saved=()):
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(grade, "prepare", full_disk)
     code = grade.run(ASSIGNMENT, [os.path.join(repo, "assignments", ASSIGNMENT)], str(tmp_path / "out"),
