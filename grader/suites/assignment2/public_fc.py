@@ -292,7 +292,7 @@ CASES = [
                              hint="Walk the forward pass's graph backwards; the mean and variance depend on every row."),
     batchnorm_alt.self_check(
         "batchnorm_backward_alt_matches_batchnorm_backward", _both_backwards_same_dout,
-        agree("batchnorm_backward_alt", "batchnorm_backward", BN_GRADIENTS),
+        agree("batchnorm_backward_alt", "batchnorm_backward", BN_GRADIENTS), function="batchnorm_backward_alt",
         hint="Both backward passes get the same dout and cache: they must give the same gradients."),
     layernorm.gradient_check("layernorm_backward_matches_numeric",
                              hint="Layer norm is batch norm's training mode with the statistics taken over each row."),
