@@ -52,15 +52,9 @@ def graders(servers):
             references = reference_outputs(server, solution, cases, build_jobs(cases, solution_root=solution))
 
             def grade(root, time_scale=1.0):
-<<<<<<< HEAD
                 jobs = build_jobs(cases, time_scale=time_scale, solution_root=solution)
-                return {r.case: r for r in score_submission(server, str(root), cases, jobs, references)}
-=======
-                jobs = build_jobs(cases, time_scale=time_scale)
-                return {r.case: r for r in score_submission(
-                    server, str(root), cases, jobs, references,
-                    reference_root=os.path.join(REPO, "solutions", assignment))}
->>>>>>> 6a3b760 (A graded trained model as a case kind (kinds.SavedModel, saved.SavedArrays, heldout): .npz read on the trusted side, bounded, names/shapes checked, scored by the reference model on held-out CIFAR-10 rows; collect and grading copy the files the suite declares. Assignment 2 FC suite: public self-checks and hidden cases)
+                return {r.case: r for r in score_submission(server, str(root), cases, jobs, references,
+                                                            reference_root=solution)}
             made[assignment] = grade
         return made[assignment]
     return for_assignment

@@ -6,10 +6,11 @@ student's own forward cache.  What the student may draw differently --
 dropout's random mask -- is judged by properties instead: its statistics,
 its seed, and the agreement of the backward pass with the forward's mask.
 The update rules run several steps, each given the config the last one
-returned.  FullyConnectedNet is built from the student's own layers, as
-CS231n has it (and as assignment 1's TwoLayerNet): a broken layer costs the
-network's cases too; with dropout in training mode its gradients are judged
-against its own loss's numerical gradients.  The trained model is scored by
+returned.  CS231n's FullyConnectedNet calls the student's own layers; here,
+as for assignment 1's TwoLayerNet, its hidden cases run on the reference
+layers (`lends`), seeded dropout included: a broken layer costs that layer's
+cases only, and the network's loss and gradients are compared with the
+reference's, with dropout too.  The trained model is scored by
 the reference network on held-out test images (`kinds.SavedModel`).
 """
 import numpy as np
@@ -18,7 +19,7 @@ from grader.public.compare import close, each, mapping
 from grader.public.plan import Call, Let, Ref, Save
 from grader.suites.assignment2.public_fc import (adam, affine, batchnorm, batchnorm_alt, dropout_backward,
                                                  dropout_forward, dropout_mask_and_gradient, dropout_statistics,
-                                                 fc_saved, init_plan, initialised, layernorm, net, net_gradient_check,
+                                                 fc_saved, init_plan, initialised, layernorm, net,
                                                  net_init, net_params, relu, rmsprop, same_and_different, sgd_momentum,
                                                  softmax_loss, _dropout_backward_plan, _dropout_train, _seeded)
 
@@ -193,13 +194,22 @@ def optimizer_cases():
 
 # -------------------------------------------------------------- the network
 def net_loss(dims, normalization=None, reg=0.0, num_train=7, with_labels=True, keep=1):
+    """loss(X, y) (or the scores) of a network with random parameters; with
+    dropout, seeded, so that the lent reference dropout draws the same masks
+    in the student's network as in the reference's."""
     def plan(rng):
         params = net_params(rng, dims, normalization)
         X = rng.normal(size=(num_train, dims[0]))
         args = (X, rng.integers(dims[-1], size=num_train)) if with_labels else (X,)
         return net.steps(net.set("params", params), Call("loss", *args, save="out"),
-                         init=net_init(dims, normalization, keep=keep, reg=reg))
+                         init=net_init(dims, normalization, keep=keep, reg=reg, seed=None if keep == 1 else 123))
     return plan
+
+
+# The network's cases run on the reference layers (cs231n/layers.py and the
+# sandwiches in cs231n/layer_utils.py): a wrong layer costs that layer's cases,
+# not the network's.
+BUILDING_BLOCKS = ("cs231n/layers.py", "cs231n/layer_utils.py")
 
 
 DEPTHS = {1: (7, 4), 2: (7, 6, 4), 3: (9, 6, 5, 4)}
@@ -221,19 +231,21 @@ def net_cases():
             if depth == 1 and normalization:
                 continue  # one affine layer has no hidden layer to normalise
             yield loss.reference(f"fc_net_{depth}_layers_{label}_loss", net_loss(dims, normalization, reg=0.3),
-                                 grads, hint="Forward through {affine - [norm] - relu} x (L-1) - affine - softmax; "
+                                 grads, lends=BUILDING_BLOCKS,
+                                 hint="Forward through {affine - [norm] - relu} x (L-1) - affine - softmax; "
                                              "backward in reverse; add 0.5 * reg * sum(W**2) per weight.")
-        yield loss.reference(f"fc_net_{depth}_layers_scores", net_loss(dims, with_labels=False),
+        yield loss.reference(f"fc_net_{depth}_layers_scores", net_loss(dims, with_labels=False), lends=BUILDING_BLOCKS,
                              hint="With y=None return the scores of the last affine layer.")
     yield loss.reference("fc_net_batch_of_one", net_loss(DEPTHS[3], "layernorm", reg=0.1, num_train=1), grads,
+                         lends=BUILDING_BLOCKS,
                          hint="Layer norm works on a single example; batch norm would normalise it to beta.")
     yield loss.reference("fc_net_dropout_scores_in_test_mode",
-                         net_loss(DEPTHS[3], "batchnorm", num_train=5, with_labels=False, keep=0.5),
+                         net_loss(DEPTHS[3], "batchnorm", num_train=5, with_labels=False, keep=0.5), lends=BUILDING_BLOCKS,
                          hint="Test mode (y=None) turns dropout off and uses batchnorm's running averages.")
     for normalization, label in NORMS.items():
-        yield net_gradient_check(f"fc_net_dropout_{label}_gradients_match_numeric", DEPTHS[3], normalization,
-                                 keep=0.6, reg=0.2, role="property", num_train=4,
-                                 hint="Dropout goes after each ReLU; pass self.dropout_param to every dropout layer.")
+        yield loss.reference(f"fc_net_dropout_{label}_loss", net_loss(DEPTHS[3], normalization, reg=0.2, keep=0.6),
+                             grads, lends=BUILDING_BLOCKS,
+                             hint="Dropout goes after each ReLU; pass self.dropout_param to every dropout layer.")
 
 
 def saved_model_cases():
