@@ -112,3 +112,42 @@ def test_collect_without_the_trained_model_still_collects_and_says_so(assignment
     os.remove(os.path.join(assignment2, "cs231n", "saved", "best_fc_net.npz"))
     assert collect.run(assignment2, str(tmp_path / "a2.zip")) == 0
     assert "cs231n/saved/best_fc_net.npz is not there" in capsys.readouterr().out
+
+
+# ------------------------------------- the kind, on another assignment's model
+TOY_X = np.random.default_rng(0).uniform(0.1, 1.0, size=(60, 4))
+TOY_Y = np.argmax(TOY_X[:, :3], axis=1)   # the class is the largest of the first three features
+TOY = SavedArrays("cs231n/saved/toy.npz", (("W1", (4, 3)), ("b1", (3,)), ("W2", (3, 3)), ("b2", (3,))))
+PERFECT = {"W1": np.eye(4, 3), "b1": np.zeros(3), "W2": np.eye(3), "b2": np.zeros(3)}
+
+
+def toy_cases():
+    from grader.public.kinds import SavedModel
+    model = SavedModel(TOY, "cs231n.classifiers.fc_net:TwoLayerNet",
+                       init={"input_dim": 4, "hidden_dim": 3, "num_classes": 3},
+                       data=lambda: (TOY_X, TOY_Y, "full"), function="toy.npz (trained model)")
+    return [model.accuracy("toy_reaches_50", {"full": 0.5}), model.accuracy("toy_reaches_90", {"full": 0.9})]
+
+
+def grade_toy(server, root):
+    from grader.public.scoring import score_submission
+    return {r.case: r for r in score_submission(server, str(root), toy_cases(), {}, {},
+                                                reference_root=os.path.join(REPO, "solutions", "assignment1"))}
+
+
+def test_any_assignment_can_grade_a_saved_model_with_its_reference_class(server, tmp_path):
+    """Assignment 1's TwoLayerNet as the reference architecture, toy held-out data:
+    the blank release's code (every function a stub) with good arrays scores full
+    marks, since only the reference's code runs them."""
+    student = tmp_path / "student"
+    make_submissions.complete_copy(os.path.join(REPO, "assignments", "assignment1"), str(student))
+    write(os.path.join(student, *TOY.path.split("/")), PERFECT)
+    assert all(r.passed for r in grade_toy(server, student).values())
+
+
+def test_a_saved_model_below_a_threshold_loses_that_case_only(server, tmp_path):
+    half = {**PERFECT, "W2": np.eye(3)[:, [0, 1, 1]]}   # class 2 is never predicted: about 2/3 right
+    write(os.path.join(tmp_path, *TOY.path.split("/")), half)
+    results = grade_toy(server, tmp_path)
+    assert results["toy_reaches_50"].passed and not results["toy_reaches_90"].passed
+    assert "held-out test images correctly; this case needs 90%" in results["toy_reaches_90"].message
