@@ -7,6 +7,7 @@ kind of stub, naming the function to write.  `--check` regenerates in memory
 and fails when assignments/ differs or when an answer line leaked into it.
 `release` also writes dist/<assignment>.zip, the bundle handed to students.
 """
+import json
 import os
 import re
 import shutil
@@ -14,7 +15,9 @@ import shutil
 import nbformat
 from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, ClearSolutions
 
-from grader.public.files import read_tree, tree_files, write_zip
+from grader.public import manifest as manifest_file
+from grader.public.files import COPIED, read_tree, tree_files, write_zip
+from grader.public.suite import UnknownAssignment, load_cases
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 NOTEBOOK_STUB = '# YOUR CODE HERE\nraise NotImplementedError("Write this code: see the instructions above.")'
@@ -107,15 +110,54 @@ def leaked_lines(solution_source, released_source):
 
 # ------------------------------------------------------------ an assignment
 def generate(solution_dir):
-    """{relative path: bytes} of the student version of one assignment."""
+    """{relative path: bytes} of the student version of one assignment, its
+    manifest (see `grader.public.manifest`) included."""
     files = {}
     for relative, data in read_tree(solution_dir).items():
+        if relative == manifest_file.FILE:
+            raise ReleaseError(f"{solution_dir} holds a {relative}: release writes that file, remove it")
         if relative.endswith(".py"):
             data = release_python(data.decode("utf-8"), relative).encode("utf-8")
         elif relative.endswith(".ipynb"):
             data = release_notebook(data.decode("utf-8"), relative).encode("utf-8")
         files[relative] = data
+    assignment = os.path.basename(os.path.normpath(solution_dir))
+    files[manifest_file.FILE] = (json.dumps(manifest(assignment, files), indent=1) + "\n").encode()
     return files
+
+
+# What a notebook saves for grading: `model.save("name.npy")` writes cs231n/saved/name.npy.
+SAVE_CALL = re.compile(r"""\.save\(\s*["']([\w.-]+\.npy)["']\s*\)""")
+
+
+def manifest(assignment, files):
+    """What `check` and `collect` must know of the assignment and cannot read
+    from the public cases: names only, never a case or an answer."""
+    notebooks = {name: nbformat.reads(data.decode("utf-8"), as_version=4)
+                 for name, data in sorted(files.items()) if name.endswith(".ipynb")}
+    saved, questions = set(), []
+    for name, notebook in notebooks.items():
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type == "code":
+                saved |= {f"cs231n/saved/{fname}" for fname in SAVE_CALL.findall(cell.source)}
+            grading = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "markdown" and grading.get("grade") and grading.get("solution"):
+                above = notebook.cells[index - 1].source if index else ""
+                title = next((line for line in above.split("\n") if line.strip()), "an inline question")
+                questions.append({"notebook": name, "question": title.strip().strip("*# ").split("**")[0].strip(),
+                                  "points": grading.get("points", 0)})
+    try:
+        cases = load_cases(assignment, hidden=True)
+    except UnknownAssignment:
+        cases = []
+    graded = list(dict.fromkeys(case.function for case in cases))   # in the suite's order, once each
+    return {"about": "Written by `grader release`: what `grader check` and `grader collect` need to know of "
+                     "this assignment. Do not edit.",
+            "assignment": assignment,
+            "files": sorted(name for name in files if name.endswith(COPIED)),
+            "saved": sorted(saved),
+            "graded": graded,
+            "inline_questions": questions}
 
 
 def differences(solution_dir, assignment_dir):
@@ -148,18 +190,51 @@ def write_tree(files, target_dir):
             f.write(data)
 
 
+REPO_ROOT = os.path.dirname(GRADER_DIR)
+PYTHON_VERSIONS = ("3.9", "3.13")   # the oldest and newest Python the requirements install on
+STUDENT_REQUIREMENTS = "requirements-student.txt"
+BUNDLE_PYPROJECT = """\
+# Makes the grader of this folder importable from any folder (pip install -e .),
+# so that `python -m grader check` runs in {assignment}/ and in its notebooks.
+[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "cs231n-{assignment}"
+version = "1"
+requires-python = ">={oldest}"
+
+[tool.setuptools.packages.find]
+include = ["grader", "grader.*"]
+"""
+
+
 def bundle(assignment, files, zip_path):
-    """The zip an instructor hands out: the released folder, plus the grader's
-    public side so that `python -m grader check <assignment>` runs on its own."""
+    """The zip an instructor hands out, complete on its own: the released
+    folder, the grader's public side (`python -m grader check` and
+    `collect`), what fetches the data (`datasets/get_datasets.sh`, with
+    `--from DIR` offline), the packages to install and a README that says how,
+    on Linux, macOS and Windows."""
     entries = {f"{assignment}/{p}": data for p, data in files.items()}
     for module in shipped_grader_files(assignment):
         with open(os.path.join(GRADER_DIR, module), "rb") as f:
             entries[f"grader/{module}"] = f.read()
-    entries["README.md"] = (
-        f"# {assignment}\n\nOpen the notebooks in `{assignment}/` with Jupyter and fill in the code marked "
-        "`YOUR CODE HERE`.\nCheck your work at any time with\n\n"
-        f"    python -m grader check {assignment}\n\nfrom this folder (it needs numpy).\n").encode()
-    write_zip(zip_path, entries)
+    with open(os.path.join(REPO_ROOT, "datasets", "get_datasets.sh"), "rb") as f:
+        entries["datasets/get_datasets.sh"] = f.read()
+    with open(os.path.join(REPO_ROOT, STUDENT_REQUIREMENTS), "rb") as f:
+        requirements = f.read()
+    if "requirements.txt" in files:   # what this assignment needs beyond the others (e.g. torch)
+        requirements += f"-r {assignment}/requirements.txt\n".encode()
+    entries["requirements.txt"] = requirements
+    oldest, newest = PYTHON_VERSIONS
+    entries["pyproject.toml"] = BUNDLE_PYPROJECT.format(assignment=assignment, oldest=oldest).encode()
+    with open(os.path.join(GRADER_DIR, "instructor", "student_readme.md"), encoding="utf-8") as f:
+        readme = f.read()
+    notebooks = sorted(p for p in files if p.endswith(".ipynb") and "/" not in p)
+    entries["README.md"] = readme.format(assignment=assignment, python_versions=f"{oldest} to {newest}",
+                                         notebooks=", ".join(f"`{n}`" for n in notebooks)).encode()
+    write_zip(zip_path, entries, executables={"datasets/get_datasets.sh"})
 
 
 # ----------------------------------------------------------------- commands

@@ -6,7 +6,10 @@ student's saved call results, `expected` the reference's (None for public
 cases) and `given` what the case's builder handed over beside its calls (the
 inputs a property check needs, e.g. the upstream gradient).  Messages say what is
 wrong and where (largest error, its index), never the expected values: a
-student who reads every feedback file learns no answer.
+student who reads every feedback file learns no answer.  The one exception is
+a public fixed example, whose answer ships with the case anyway: there
+`shown_example` puts the inputs, the student's output and the expected one
+side by side, each cut short.
 """
 from dataclasses import dataclass
 
@@ -169,13 +172,17 @@ def agree(first, second, rule, what=None):
         if got.get(second) is None:
             return _fail(f"{second} returned None: did you forget a `return`?")
         return rule(got.get(first), got[second], what or f"{first} compared with {second}")
+    check.compares = (first, second)   # so that `check` can tell when `second` fails on its own
     return check
 
 
 def equals_data(value, rule, key="out"):
-    """Check (public): output `key` agrees with a fixed value shipped as data."""
+    """Check (public): output `key` agrees with a fixed value shipped as data.
+    The check carries that value (`shipped`), so that a failure of a public
+    case can show it (`shown_example`)."""
     def check(got, expected=None, given=None):
         return rule(got.get(key), value)
+    check.shipped = (key, value)
     return check
 
 
@@ -206,3 +213,46 @@ def depends_on_input(got, expected=None, given=None):
         return _fail("returns the same result for two different inputs: it does not compute anything "
                      "from its input yet")
     return PASS
+
+
+# ------------------------------------------------- a public example, shown
+SHOWN_CHARS = 300        # of each of: the inputs, the student's output, the expected output
+
+
+def shown_example(wire, got, shipped):
+    """The inputs of a fixed example (its plan's calls, in wire form), the
+    student's output and the expected one, as lines to add to a failure
+    message.  Only for public cases: their inputs and answers ship anyway."""
+    key, expected = shipped
+    calls = [_shown_call(step) for step in wire if step.get("step") == "call"]
+    return "\n".join([f"  inputs:   {_cut('; '.join(calls))}",
+                      f"  yours:    {_cut(_shown(got.get(key) if isinstance(got, dict) else None))}",
+                      f"  expected: {_cut(_shown(expected))}"])
+
+
+def _shown_call(step):
+    def argument(tagged):
+        return _shown(tagged[1]) if tagged[0] == "value" else "<" + "".join(map(str, tagged[1:2])) + ">"
+    arguments = [argument(a) for a in step.get("args", [])]
+    arguments += [f"{k}={argument(v)}" for k, v in step.get("kwargs", {}).items()]
+    name = step["function"].split(":")[-1]
+    return f"{name}({', '.join(arguments)})"
+
+
+def _shown(value):
+    """A value on one line, as numpy prints it, with few digits."""
+    if isinstance(value, (list, tuple)) and not all(isinstance(v, (int, float)) for v in value):
+        return "(" + ", ".join(_shown(v) for v in value) + ")"
+    try:
+        array = np.asarray(value)
+    except Exception:
+        return type(value).__name__
+    if array.dtype.kind not in "biuf":
+        return repr(value)[:SHOWN_CHARS]
+    return np.array2string(array, precision=4, suppress_small=True, threshold=40, edgeitems=3,
+                           max_line_width=10**6, separator=", ").replace("\n", "")
+
+
+def _cut(text):
+    text = " ".join(text.split())
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 4] + " ..."

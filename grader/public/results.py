@@ -20,6 +20,7 @@ class CaseResult:
     hint: str
     hidden: bool
     graded: bool = True   # False: a self-check, shown to the student, never counted
+    part: str = ""        # the part of the assignment it belongs to (`suite.part_of`), for subtotals
 
     def __post_init__(self):
         if self.status not in STATUSES:

@@ -6,12 +6,13 @@ against reference outputs computed once per run).
 import os
 import re
 
-from grader.public.compare import Verdict
+from grader.public.compare import Verdict, shown_example
 from grader.public.results import CaseResult
 from grader.public.runner import Job, Limits, run_cases
 
 DEFAULT_SEED = 231
 MAX_MESSAGE = 1000   # characters of a case's message
+SHOWN_EXTRA = 1000   # ... plus, for a public example, its inputs and outputs (compare.shown_example)
 
 
 def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0, solution_root=None):
@@ -53,7 +54,7 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
     run_reference = _reference_runner(server, reference_root) if reference_root else None
     memo, results = {}, []
     for case in cases:
-        status, message = "passed", ""
+        status, message, hint = "passed", "", case.hint
         if case.saved is not None:
             status, message = _judge(lambda: case.saved.judge(root, run_reference, memo))
         elif case.plan is not None:
@@ -61,13 +62,21 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
             if outcome.status == "ok":
                 expected = references[case.name] if case.role == "reference" else None
                 status, message = _judge(lambda: case.check(outcome.outputs, expected, jobs[case.name].given))
+                shipped = getattr(case.check, "shipped", None)
+                if status == "failed" and case.public and shipped is not None:
+                    message = _bounded(message) + "\n" + shown_example(jobs[case.name].plan, outcome.outputs,
+                                                                       shipped)
             else:
                 status, message = _explain(outcome)
+                # The case's hint is about its function's maths: no help for code that does not load or run yet.
+                if outcome.unit.startswith("import ") or outcome.error.get("type") == "NotImplementedError":
+                    hint = ""
         if status == "passed" and case.source_rule is not None:
             status, message = static[case.name]
         points = case.points if case.graded else 0
         results.append(CaseResult(case.name, case.function, points if status == "passed" else 0, points, status,
-                                  _bounded(message), case.hint, case.hidden, case.graded))
+                                  _bounded(message, extra=SHOWN_EXTRA if case.public else 0), hint, case.hidden,
+                                  case.graded, case.part))
     return results
 
 
@@ -110,10 +119,11 @@ def _reference_runner(server, reference_root):
     return run
 
 
-def _bounded(message):
+def _bounded(message, extra=0):
     """A message fit for feedback, a CSV and the gradebook: much of it can come
     from the student's code (an exception's name and text, a dict's keys)."""
-    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 30] + " ... (message cut short)"
+    limit = MAX_MESSAGE + extra
+    return message if len(message) <= limit else message[:limit - 30] + " ... (message cut short)"
 
 
 def _judge(check):
@@ -129,10 +139,14 @@ def _explain(outcome):
     where = f" ({error['where']})" if error.get("where") else ""
     unit = outcome.unit
     if outcome.status == "error":
+        if error["type"] in COMPILE_ERRORS and error.get("where"):
+            # The file does not compile: whichever call met it first, the file is to blame.
+            file, _, line = error["where"].rpartition(", line ")
+            return "error", f"{file or error['where']}{LOAD_FAILED}{error['type']} (line {line}): {error['message']}"
         if unit.startswith("import "):
-            return "error", f"{unit[7:]} could not be loaded: {error['type']}{where}: {error['message']}"
+            return "error", f"{unit[7:]}{LOAD_FAILED}{error['type']}{where}: {error['message']}"
         if error["type"] == "NotImplementedError":  # name the function to write, not the one the case called
-            return "error", f"{error.get('function') or unit} is not implemented yet: it raises NotImplementedError{where}"
+            return "error", f"{error.get('function') or unit}{NOT_IMPLEMENTED}: it raises NotImplementedError{where}"
         return "error", f"{unit} raised {error['type']}{where}: {error['message']}"
     if outcome.status == "timeout":
         stopped = f"; it was stopped at {error['where']}" if error.get("where") else ""
@@ -143,7 +157,29 @@ def _explain(outcome):
     return "skipped", error["message"]
 
 
+LOAD_FAILED = " could not be loaded: "
+COMPILE_ERRORS = ("SyntaxError", "IndentationError", "TabError")
+NOT_IMPLEMENTED = " is not implemented yet"
+
+
+def load_failure(result):
+    """(module or notebook, why) when `result` failed because its code could not be imported, else None."""
+    if result.status == "error" and LOAD_FAILED in result.message:
+        where, why = result.message.split(LOAD_FAILED, 1)
+        return where, why
+    return None
+
+
+def not_implemented(result):
+    """The function still to write when `result` failed because it raises
+    NotImplementedError (it may be another than the case's own: a network
+    case names the layer it reached), else None."""
+    if result.status == "error" and f"{NOT_IMPLEMENTED}: " in result.message:
+        return result.message.split(NOT_IMPLEMENTED, 1)[0]
+    return None
+
+
 def unscorable(cases, message):
     """Results for a submission that could not be opened at all: every case 0."""
-    return [CaseResult(c.name, c.function, 0, c.points if c.graded else 0, "error", message, c.hint, c.hidden, c.graded)
-            for c in cases]
+    return [CaseResult(c.name, c.function, 0, c.points if c.graded else 0, "error", message, c.hint, c.hidden, c.graded,
+                       c.part) for c in cases]

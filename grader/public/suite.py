@@ -43,6 +43,12 @@ affine_forward costs affine_forward's cases and not the network's.  What a
 case lends is readable by the student's code while that case runs: lend
 only building blocks whose own cases are graded elsewhere, never the
 function the case judges.
+
+Feedback adds up points per *part* of the assignment (kNN, SVM, ...).  A
+suite's `__init__.py` may declare them, `PARTS = {"kNN": ("cs231n.classifiers.
+k_nearest_neighbor", "knn.ipynb"), ...}`: each part and the modules or
+notebooks its cases' targets live in.  A case no part claims belongs to the
+part named after its module (`linear_svm`) or notebook (`knn`).
 """
 import importlib
 import pkgutil
@@ -74,6 +80,7 @@ class Case:
     public: bool = False         # set by `load_cases`: declared in public.py
     saved: object = None         # a file the notebook saves for grading, judged on the trusted side
                                  # (`kinds.SavedCheck`: a trained model); such a case has no plan
+    part: str = ""               # set by `load_cases`: the part of the assignment it counts towards
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -165,8 +172,8 @@ def load_cases(assignment, hidden=True):
     duplicated = {name for name in names if names.count(name) > 1}
     if duplicated:
         raise ValueError(f"suite {assignment} declares these case names twice: {sorted(duplicated)}")
-    cases = hidden_cases if hidden else public_cases
-    return cases
+    parts = declared_parts(assignment)
+    return [replace(case, part=case.part or part_of(case, parts)) for case in (hidden_cases if hidden else public_cases)]
 
 
 def student_cases(assignment):
@@ -194,6 +201,22 @@ def environment(assignment):
     """What the workers of `assignment` need preloaded (see the suite's __init__)."""
     declared = getattr(_module(assignment, None), "ENVIRONMENT", {})
     return {**DEFAULT_ENVIRONMENT, **declared}
+
+
+def declared_parts(assignment):
+    """The suite's PARTS (see the module's docstring), or {}."""
+    return dict(getattr(_module(assignment, None), "PARTS", {}) or {})
+
+
+def part_of(case, parts):
+    """The part `case` counts towards: the first of `parts` that claims the
+    module or notebook of its target, else that module's last name or that
+    notebook's stem."""
+    where = case.target.split(":")[0]
+    for part, places in parts.items():
+        if any(where == place or where.startswith(place + ".") for place in places):
+            return part
+    return where[:-len(".ipynb")] if where.endswith(".ipynb") else where.rsplit(".", 1)[-1]
 
 
 def available_assignments():

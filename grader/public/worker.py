@@ -380,12 +380,13 @@ def function_from_notebook(path, name):
     """
     label = os.path.basename(path)
     definitions, imports = {}, []   # name -> (cell index, node), the last definition winning
-    for index, source in enumerate(notebook_code_cells(path)):
+    cells = notebook_code_cells(path)
+    for index, source in enumerate(cells):
         try:
             tree = ast.parse(source)
         except SyntaxError as exc:
             if f"def {name}" in source:
-                exc.filename = f"<notebook {label} cell {index + 1}>"
+                exc.filename = cell_label(label, source)
                 raise
             continue
         for node in tree.body:
@@ -408,8 +409,16 @@ def function_from_notebook(path, name):
     bound = [i for i in imports if any((a.asname or a.name.split(".")[0]) in used for a in i.names)]
     exec(compile(ast.Module(bound, []), f"<notebook {label} imports>", "exec"), namespace)
     for index, node in sorted(needed.values(), key=lambda item: (item[0], item[1].lineno)):
-        exec(compile(ast.Module([node], []), f"<notebook {label} cell {index + 1}>", "exec"), namespace)
+        exec(compile(ast.Module([node], []), cell_label(label, cells[index]), "exec"), namespace)
     return namespace[name]
+
+
+def cell_label(notebook, source):
+    """A code cell named as JupyterLab lets one find it: by its first line
+    (cells have no visible number, and execution counts change each run)."""
+    first = next((line.strip() for line in source.split("\n") if line.strip()), "")
+    first = first if len(first) <= 48 else first[:45] + "..."
+    return f"<{notebook}, the cell that starts {first!r}>"
 
 
 def notebook_code_cells(path):

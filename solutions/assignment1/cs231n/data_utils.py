@@ -115,10 +115,13 @@ def default_cifar10_dir():
 
     raise FileNotFoundError(
         "Could not find the CIFAR-10 data (a folder datasets/cifar-10-batches-py "
-        "in or above %s or %s). Download it by running `bash setup.sh` (or just "
-        "`bash datasets/get_datasets.sh`) at the root of the repository, or set "
-        "the environment variable CIFAR10_DIR to an existing "
-        "cifar-10-batches-py folder." % (os.getcwd(), here)
+        "in or above %s or %s). Fetch it with `bash datasets/get_datasets.sh` "
+        "(163 MB; or `bash datasets/get_datasets.sh --from DIR` to copy a "
+        "cifar-10-batches-py folder you have), run in the folder that holds "
+        "datasets/: where you unzipped the assignment, or the repository's root "
+        "(where `bash setup.sh` does it for you). Or set the environment "
+        "variable CIFAR10_DIR to an existing cifar-10-batches-py folder."
+        % (os.getcwd(), here)
     )
 
 
