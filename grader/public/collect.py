@@ -1,15 +1,17 @@
 """`python -m grader collect ASSIGNMENT_DIR`: the zip a student hands in.
 
-It holds exactly what grading reads, chosen by the very rule grading uses to
-copy a submission (`files.private_copy`: the `.py` and `.ipynb` files, and
-the saved files the suite's cases declare, such as a trained model; no
-caches, checkpoints or data sets), so what a student hands in is what gets
-graded, and a zip stays small.
+It holds what grading reads, chosen by the very rule grading uses to copy a
+submission (`files.private_copy`: the `.py` and `.ipynb` files, and the saved
+files the release's manifest lists: the models the notebooks save and those
+the suite's cases grade; no caches, checkpoints or data sets), so what a
+student hands in is what gets graded, and a zip stays small.
 
 It refuses, writing nothing, when grading could not go well and the student
-can still fix it: a file the assignment needs is missing, a notebook is not
-a valid notebook file, or a notebook looks unsaved.  The last is a
-heuristic: Jupyter's checkpoint of the notebook (`.ipynb_checkpoints/
+can still fix it: a file the release holds is missing (the manifest lists
+every one), a notebook is not a valid notebook file, or a notebook looks
+unsaved.  It warns, and still writes the zip, when the work looks unfinished:
+public checks that fail or wait for code, a notebook never run, a saved model
+that is not there.  "Looks unsaved" is a heuristic: Jupyter's checkpoint of the notebook (`.ipynb_checkpoints/
 <name>-checkpoint.ipynb`) is newer than the notebook and differs from it.
 Edits that live only in the browser leave no trace on disk, so nothing here
 can see them; hence the reminder to save.
@@ -21,6 +23,7 @@ import os
 import tempfile
 import warnings
 
+from grader.public import manifest as manifest_file
 from grader.public.files import MAX_FILE_BYTES, private_copy, read_tree, write_zip
 from grader.public.suite import saved_files, student_cases
 
@@ -39,10 +42,14 @@ def run(assignment_dir, out_zip=None, assignment=None):
     cases = student_cases(assignment)
     if cases is None:
         return 2
+    manifest = manifest_file.find(folder, assignment)
+    # What is saved for grading: as the release lists it, and as the public cases declare it.
+    saved = sorted(set((manifest or {}).get("saved", [])) | set(saved_files(cases)))
     with tempfile.TemporaryDirectory(prefix="grader-collect-") as copy:
-        private_copy(folder, copy, saved_files(cases))
-        entries = read_tree(copy, saved=saved_files(cases))
-    problems = missing(folder, needed_files(cases), entries)
+        private_copy(folder, copy, saved)
+        entries = read_tree(copy, saved=saved)
+    needed = [(name,) for name in manifest["files"]] if manifest else needed_files(cases)
+    problems = missing(folder, needed, entries)
     notebooks = [name for name in sorted(entries) if name.endswith(".ipynb")]
     problems += [problem for problem in (notebook_problem(folder, name) for name in notebooks) if problem]
     if problems:
@@ -52,11 +59,14 @@ def run(assignment_dir, out_zip=None, assignment=None):
         if os.path.exists(out_zip):
             print(f"An older {out_zip} is still there: it does not hold your latest work, do not hand it in.")
         return 1
+    notes = unfinished(folder, assignment, cases, notebooks, [name for name in saved if name not in entries])
+    if manifest is None:
+        notes.insert(0, f"No {manifest_file.FILE} was found beside your notebooks, so only the files the public "
+                            "checks use were checked for: put back the one from the assignment you were given.")
+    if notes:
+        print("Collected, but look at this before you hand it in:")
+        print("\n".join(f"  - {warning}" for warning in notes))
     write_zip(out_zip, entries)
-    for path in saved_files(cases):
-        if path not in entries:
-            print(f"Note: {path} is not there (or is larger than {MAX_FILE_BYTES // 2**20} MiB), so it is not in the "
-                  "zip: the cases that grade it will score 0. The notebook that trains the model saves it.")
     print(f"Collected {len(entries)} files of {assignment} into {out_zip}:")
     width = max(len(name) for name in entries)
     for name in sorted(entries):
@@ -64,6 +74,47 @@ def run(assignment_dir, out_zip=None, assignment=None):
     print(f"Zip size: {_size(os.path.getsize(out_zip))}. Hand in {os.path.basename(out_zip)} as your "
           "instructor says.")
     return 0
+
+
+def unfinished(folder, assignment, cases, notebooks, absent):
+    """Why the work looks unfinished (warnings, not refusals): notebooks never
+    run, saved models missing, and the public checks' summary when they do
+    not all pass."""
+    notes = []
+    never_run = [name for name in notebooks if not _has_run(os.path.join(folder, name))]
+    if never_run:
+        notes.append(f"never run (no cell has been executed): {', '.join(never_run)}. Run each notebook top to "
+                         "bottom and save it, so that its answers and figures are in what you hand in.")
+    notes += [f"{name} is not there (or is larger than {MAX_FILE_BYTES // 2**20} MiB), so it is not in the zip: "
+              "the notebook that makes it saves it when run to the end, and a case that grades it scores 0 "
+              "without it."
+              for name in absent]
+    try:
+        from grader.public import check
+        from grader.public.scoring import not_implemented
+        results = check.public_results(folder, assignment, cases)
+    except Exception as exc:   # e.g. Windows, where the checks' worker processes cannot start
+        notes.append(f"the public checks could not run here ({type(exc).__name__}: {exc}); run "
+                         f"`python -m grader check` where they do (Linux, macOS, WSL) before you hand in.")
+        return notes
+    passed = sum(r.passed for r in results)
+    if passed < len(results):
+        waiting = sorted({not_implemented(r) for r in results} - {None})
+        notes.append(f"the public checks: {passed} of {len(results)} pass"
+                         + (f"; not implemented yet: {', '.join(waiting)}" if waiting else "")
+                         + ". Run `python -m grader check` to see what is wrong.")
+    return notes
+
+
+def _has_run(path):
+    """True when some code cell of the notebook at `path` has been executed."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            notebook = json.load(f)
+    except (OSError, ValueError):
+        return True   # notebook_problem has said what is wrong with it
+    return any(cell.get("execution_count") for cell in notebook.get("cells", [])
+               if isinstance(cell, dict) and cell.get("cell_type") == "code")
 
 
 def needed_files(cases):
