@@ -6,6 +6,7 @@
 #   bash setup.sh --no-data             skip the data set
 #   bash setup.sh --cifar10h-from DIR   also copy CIFAR-10H (human labels, for human_baseline.ipynb)
 #   bash setup.sh --dev                 also install requirements-dev.txt (the project's test tools)
+#   bash setup.sh --instructor          keep nbgrader's JupyterLab extensions (formgrader) enabled
 #
 # Exit codes: 0 all done, 1 set-up failed (Python, venv or packages),
 #             3 set-up done but no data set (see the message), 64 bad command line.
@@ -24,17 +25,25 @@ PYTHON="${PYTHON:-python3}"
 VENV=".venv"
 VENV_PY="$VENV/bin/python"
 STAMP="$VENV/.requirements.sha256"
+# The notebooks ask for the kernel "cs231n": registered inside .venv (--sys-prefix),
+# where only this checkout's jupyter finds it, so two clones never repoint each
+# other's. Editors that list the user's kernels (VS Code, a system jupyter) get
+# one named after this folder as well.
 KERNEL_NAME="cs231n"
 KERNEL_DISPLAY="Python (cs231n)"
+FOLDER_KERNEL="cs231n-$(basename "$REPO" | tr -c 'A-Za-z0-9._\n-' '-' | tr 'A-Z' 'a-z')"
+FOLDER_KERNEL_DISPLAY="Python (cs231n, $(basename "$REPO"))"
 MIN_PY="3.9"
 
 usage() {
     cat <<EOF
-Usage: bash setup.sh [--data-from DIR | --no-data] [--cifar10h-from DIR] [--dev] [-v]
+Usage: bash setup.sh [--data-from DIR | --no-data] [--cifar10h-from DIR] [--dev] [--instructor] [-v]
 
 Creates $VENV (reused if present), installs requirements.txt into it (skipped when
-unchanged since the last successful install), registers the Jupyter kernel
-"$KERNEL_DISPLAY" and puts CIFAR-10 in datasets/cifar-10-batches-py.
+unchanged since the last successful install), makes \`python -m grader\` work in
+every folder with $VENV's Python, registers the Jupyter kernel "$KERNEL_DISPLAY"
+(in $VENV) and "$FOLDER_KERNEL_DISPLAY" (for this user), and puts CIFAR-10 in
+datasets/cifar-10-batches-py.
 
   --data-from DIR   copy an existing cifar-10-batches-py/ instead of downloading
                     (DIR is that folder or a folder containing it; same as
@@ -48,11 +57,14 @@ unchanged since the last successful install), registers the Jupyter kernel
   --dev             also install requirements-dev.txt: the tools of the
                     project's own tests (Playwright; its browser is the
                     system's chromium), not needed by students. Same as CS231N_DEV=1.
+  --instructor      keep nbgrader's JupyterLab extensions (formgrader, course
+                    list) enabled; without it they are disabled in $VENV, since
+                    students have no use for them. Same as CS231N_INSTRUCTOR=1.
   -v, --verbose     show pip's full output
   -h, --help        show this help
 
 Environment: PYTHON (default python3, must be >= $MIN_PY), CS231N_DATA_FROM,
-             CS231N_CIFAR10H_FROM, CS231N_DEV.
+             CS231N_CIFAR10H_FROM, CS231N_DEV, CS231N_INSTRUCTOR.
 Exit codes:  0 done, 1 set-up failed, 3 done but no data set, 64 bad usage.
 EOF
 }
@@ -62,6 +74,8 @@ NO_DATA=0
 CIFAR10H_FROM="${CS231N_CIFAR10H_FROM:-}"
 DEV=0
 if [ "${CS231N_DEV:-}" = "1" ]; then DEV=1; fi
+INSTRUCTOR=0
+if [ "${CS231N_INSTRUCTOR:-}" = "1" ]; then INSTRUCTOR=1; fi
 PIP_VERBOSITY="--quiet"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -71,6 +85,7 @@ while [ $# -gt 0 ]; do
         --data-from=*) DATA_FROM="${1#--data-from=}"; shift ;;
         --no-data) NO_DATA=1; shift ;;
         --dev) DEV=1; shift ;;
+        --instructor) INSTRUCTOR=1; shift ;;
         --cifar10h-from)
             if [ $# -lt 2 ] || [ -z "$2" ]; then echo "setup.sh: --cifar10h-from needs a file or folder" >&2; exit 64; fi
             CIFAR10H_FROM="$2"; shift 2 ;;
@@ -99,7 +114,16 @@ die()  { printf '\nsetup.sh: error: %s\n' "$*" >&2; exit 1; }
 # A Python interpreter's "major.minor", or nothing if it does not run.
 py_version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
 py_ok()      { "$1" -c "import sys; sys.exit(sys.version_info[:2] < (${MIN_PY/./, }))" 2>/dev/null; }
-sha256_of()  { "$VENV_PY" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$1"; }
+# The hash of FILE and of every file it includes with -r (requirements.txt includes requirements-student.txt).
+sha256_of()  { "$VENV_PY" -c '
+import hashlib, os, sys
+def data(path):
+    text = open(path, "rb").read()
+    for line in text.decode().splitlines():
+        if line.startswith("-r "):
+            text += data(os.path.join(os.path.dirname(path), line[3:].strip()))
+    return text
+print(hashlib.sha256(data(sys.argv[1])).hexdigest())' "$1"; }
 
 # A venv's scripts hard-code its absolute path: after the repo moves, jupyter and pip
 # stop working although .venv/bin/python still runs.
@@ -181,15 +205,35 @@ pip_install requirements.txt "$STAMP" "the requirements" "
 # reinstall requirements.txt.
 [ "$DEV" -eq 0 ] || pip_install requirements-dev.txt "$VENV/.requirements-dev.sha256" "the test tools" ""
 
+# `python -m grader check` from assignments/assignmentN/ or a notebook cell: put this
+# checkout's root on the venv's path (a .pth file), as `pip install -e .` does for the bundle.
+SITE="$("$VENV_PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || die "could not find $VENV's site-packages"
+printf '%s\n' "$REPO" > "$SITE/cs231n-course.pth" || die "could not write $SITE/cs231n-course.pth"
+
 # ---------------------------------------------------------------- 4. Jupyter kernel
 step "4/5 Jupyter kernel \"$KERNEL_DISPLAY\""
-if "$VENV_PY" -m ipykernel install --user --name "$KERNEL_NAME" --display-name "$KERNEL_DISPLAY" >/dev/null 2>&1; then
-    info "registered for this user (kernel name: $KERNEL_NAME)"
-elif "$VENV_PY" -m ipykernel install --sys-prefix --name "$KERNEL_NAME" --display-name "$KERNEL_DISPLAY" >/dev/null 2>&1; then
-    warn "could not write the per-user kernel (read-only home?); registered it inside $VENV instead,"
-    warn "so it is visible to the jupyter started from $VENV only"
+if "$VENV_PY" -m ipykernel install --sys-prefix --name "$KERNEL_NAME" --display-name "$KERNEL_DISPLAY" >/dev/null 2>&1; then
+    info "registered inside $VENV (kernel name: $KERNEL_NAME), for the jupyter of this checkout"
 else
-    warn "could not register the Jupyter kernel; the notebooks still run with $VENV/bin/jupyter lab"
+    warn "could not register the Jupyter kernel in $VENV; the notebooks will ask which kernel to use"
+fi
+if "$VENV_PY" -m ipykernel install --user --name "$FOLDER_KERNEL" --display-name "$FOLDER_KERNEL_DISPLAY" >/dev/null 2>&1; then
+    info "registered for this user as \"$FOLDER_KERNEL_DISPLAY\" (kernel name: $FOLDER_KERNEL), for other editors"
+else
+    info "not registered for this user (read-only home?): other editors will not list this checkout's kernel"
+fi
+# nbgrader is installed for `grader release` and the formgrader; its extensions
+# only confuse students ("No nbgrader_config.py file found").
+NBGRADER_SERVER="formgrader assignment_list course_list validate_assignment"
+if [ "$INSTRUCTOR" -eq 1 ]; then WHAT=enable; else WHAT=disable; fi
+for extension in $NBGRADER_SERVER; do
+    "$VENV/bin/jupyter" server extension "$WHAT" --sys-prefix "nbgrader.server_extensions.$extension" >/dev/null 2>&1
+done
+"$VENV/bin/jupyter" labextension "$WHAT" --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+if [ "$INSTRUCTOR" -eq 1 ]; then
+    info "nbgrader's JupyterLab extensions are enabled (--instructor)"
+else
+    info "nbgrader's JupyterLab extensions are disabled (instructors: bash setup.sh --instructor)"
 fi
 
 # ---------------------------------------------------------------- 5. data set

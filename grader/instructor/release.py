@@ -77,7 +77,35 @@ def release_notebook(source, path):
             notebook, resources = preprocessor.preprocess(notebook, resources)
     except RuntimeError as exc:
         raise ReleaseError(f"{path}: {exc}") from None
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
+    if not any(CHECK_TAG in cell.metadata.get("tags", []) for cell in notebook.cells):
+        notebook.cells += check_cells(os.path.splitext(os.path.basename(path))[0])
     return nbformat.writes(notebook) + "\n"
+
+
+# The kernel setup.sh (and the bundle's README) registers inside the venv: the
+# notebooks open with it rather than with whatever "python3" is on the machine.
+KERNELSPEC = {"name": "cs231n", "display_name": "Python (cs231n)", "language": "python"}
+CHECK_TAG = "check-your-work"
+
+
+def check_cells(stem):
+    """The cells every released notebook ends with: `python -m grader check`
+    on the notebook's own folder, run by the notebook's own Python."""
+    text = nbformat.v4.new_markdown_cell(
+        "## Check your work\n\n"
+        "The cell below runs the public checks of the whole assignment on the files saved in this folder, "
+        "as `python -m grader check` does in a terminal opened here: save this notebook first (Ctrl-S). "
+        "The checks carry no points; they tell you what to fix and where. Your grade comes from hidden tests "
+        "on more inputs, and from your inline answers, read by hand.")
+    code = nbformat.v4.new_code_cell(
+        "# The public checks, run with this notebook's own Python (sys.executable).\n"
+        "import sys\n"
+        "!\"{sys.executable}\" -m grader check .")
+    for cell, suffix in ((text, "check-text"), (code, "check")):
+        cell.id = f"{stem}-{suffix}"[:64]
+        cell.metadata["tags"] = [CHECK_TAG]
+    return [text, code]
 
 
 def _lines(source):
