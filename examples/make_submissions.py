@@ -4,7 +4,9 @@
 
 OUT_DIR (default examples/submissions) receives one folder per student:
 complete (the reference with its markers removed, as a student who finished
-would hand in), blank (the student release, untouched), planted_bugs (three
+would hand in), blank (the student release as `grader release` generates it
+from solutions/, never the working assignments/ folder, which a student may
+have started to fill in), planted_bugs (three
 realistic bugs from the suite's mutants.py), syntax_error and infinite_loop.
 They are built rather than stored, so they always match the current solutions.
 """
@@ -18,6 +20,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, REPO)
+from grader.instructor.release import generate, write_tree  # noqa: E402
 from grader.public.suite import instructor_part  # noqa: E402
 
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
@@ -90,8 +93,7 @@ def make(assignment, out_dir):
         shutil.rmtree(out_dir)
     os.makedirs(out_dir)
     complete_copy(solution, os.path.join(out_dir, "complete"))
-    shutil.copytree(os.path.join(REPO, "assignments", assignment), os.path.join(out_dir, "blank"),
-                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    write_tree(generate(solution), os.path.join(out_dir, "blank"))
     mutants = instructor_part(assignment, "mutants")
     if mutants is not None:
         planted = complete_copy(solution, os.path.join(out_dir, "planted_bugs"))

@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from grader.instructor import class_report, report
 from grader.public import plan
+from grader.public.results import format_points
 from grader.instructor.gradebook import Gradebook
 from grader.public.runner import ForkServer
 from grader.public.scoring import DEFAULT_SEED, build_jobs, reference_outputs, score_submission, unscorable
@@ -228,6 +229,14 @@ def summary(done, seconds, out_dir, sandbox):
              f"Could not open {count['unopenable']}: they score 0, and their feedback says why.",
              f"Written to {out_dir}/: grades.csv, gradebook.sqlite, feedback/<student>.md and .html, "
              "students/<student>/results.json, report/index.html"]
+    if len(graded) == 1:   # one submission, e.g. a self-learner grading their own folder: its score, part by part
+        only = graded[0].results
+        lines.insert(0, f"Score of {graded[0].student}: {format_points(sum(r.score for r in only))} / "
+                        f"{format_points(sum(r.max_score for r in only))} points "
+                        f"(feedback: {out_dir}/feedback/{graded[0].student}.md)")
+        for number, part in enumerate(report.parts(only), 1):
+            lines.insert(number, f"  {part.name:<20} {format_points(part.score):>4} / {format_points(part.total)}")
+        lines.insert(number + 1, f"  {report.HAND_GRADED}")
     if sandbox.startswith("NO SANDBOX"):
         lines += [f"WARNING: {sandbox}.", "Student code ran with resource limits only: it could read files and use "
                   "the network. Grade on Linux with user namespaces enabled (or --sandbox require)."]

@@ -2,8 +2,10 @@
 import csv
 import html
 import json
+from dataclasses import dataclass, field
 
 from grader.public.results import format_points
+from grader.public.scoring import not_implemented
 
 
 def write_grades_csv(path, case_names, rows):
@@ -16,24 +18,68 @@ def write_grades_csv(path, case_names, rows):
                              *[format_points(cases[c]) if c in cases else "" for c in case_names]])
 
 
+HAND_GRADED = "The inline questions are graded by hand and are not in this total."
+
+
+@dataclass
+class Part:
+    """One part of the assignment in feedback: its subtotal, its rows (a case,
+    or one line for every case of a function not implemented yet), and its
+    failures to explain."""
+    name: str
+    score: float = 0
+    total: float = 0
+    rows: list = field(default_factory=list)       # (case, function, score, max_score, status)
+    failures: list = field(default_factory=list)   # CaseResults
+
+
+def parts(results):
+    """The results grouped by part, in the order parts first appear."""
+    grouped = {}
+    for r in results:
+        part = grouped.setdefault(r.part or "other", Part(r.part or "other"))
+        part.score += r.score
+        part.total += r.max_score
+        missing = not_implemented(r)
+        if missing:
+            row = next((row for row in part.rows if row[4] == "not implemented yet" and row[1] == missing), None)
+            if row is None:
+                part.rows.append(["1 case", missing, r.score, r.max_score, "not implemented yet"])
+            else:
+                count = int(row[0].split()[0]) + 1
+                row[0], row[3] = f"{count} cases", row[3] + r.max_score
+            continue
+        part.rows.append([r.case, r.function, r.score, r.max_score, r.status])
+        if not r.passed:
+            part.failures.append(r)
+    return list(grouped.values())
+
+
+def _title(student, assignment):
+    return f"{assignment}: feedback for {student}" if student != assignment else f"{assignment}: your feedback"
+
+
 def feedback_markdown(student, assignment, results):
-    """Feedback a student can act on: every case, its points, what was wrong and where to look."""
+    """Feedback a student can act on: the score, a subtotal per part, then
+    each part's cases, what was wrong and where to look.  A function not
+    implemented yet takes one line, however many cases wait for it."""
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
-    lines = [f"# {assignment}: feedback for {_escape(student)}", "",
-             f"**Score: {format_points(score)} / {format_points(total)}**", "",
-             "| case | function | points | result |", "| --- | --- | --- | --- |"]
-    lines += [f"| {r.case} | `{r.function}` | {format_points(r.score)} / {format_points(r.max_score)} | {r.status} |"
-              for r in results]
-    failed = [r for r in results if not r.passed]
-    if failed:
-        lines += ["", "## What to fix", ""]
-        for r in failed:
-            lines += [f"### {r.case} (`{r.function}`, {format_points(r.max_score)} point{'s' if r.max_score != 1 else ''})",
-                      "", _escape(r.message)]
+    grouped = parts(results)
+    lines = [f"# {_escape(_title(student, assignment))}", "",
+             f"**Score: {format_points(score)} / {format_points(total)}**", "", HAND_GRADED, "",
+             "| part | points |", "| --- | --- |"]
+    lines += [f"| {_escape(p.name)} | {format_points(p.score)} / {format_points(p.total)} |" for p in grouped]
+    for p in grouped:
+        lines += ["", f"## {_escape(p.name)}: {format_points(p.score)} / {format_points(p.total)}", "",
+                  "| case | function | points | result |", "| --- | --- | --- | --- |"]
+        lines += [f"| {case} | `{function}` | {format_points(got)} / {format_points(most)} | {status} |"
+                  for case, function, got, most, status in p.rows]
+        for r in p.failures:
+            lines += ["", f"### {r.case} (`{r.function}`, {format_points(r.max_score)} "
+                          f"point{'s' if r.max_score != 1 else ''})", "", _escape(r.message)]
             if r.hint:
                 lines += ["", f"Hint: {r.hint}"]
-            lines.append("")
-    else:
+    if all(r.passed for r in results):
         lines += ["", "Every case passed. Well done!"]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -42,7 +88,7 @@ FEEDBACK_STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
-.passed { color: #17713a; } .failed, .error, .timeout, .crashed, .skipped { color: #a61b1b; }
+.passed { color: #17713a; } .failed, .error, .timeout, .crashed, .skipped, .not { color: #a61b1b; }
 .case { margin: 1.2rem 0; padding: .6rem .9rem; border-left: 4px solid #a61b1b; background: #fbf4f4; }
 .hint { color: #555; } code { background: #f2f2f2; padding: 0 .2rem; }
 """
@@ -52,17 +98,26 @@ def feedback_html(student, assignment, results):
     """The same feedback as `feedback_markdown`, as one self-contained HTML page."""
     e = html.escape
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
-    rows = "".join(f"<tr><td>{e(r.case)}</td><td><code>{e(r.function)}</code></td>"
-                   f"<td>{format_points(r.score)} / {format_points(r.max_score)}</td>"
-                   f"<td class='{e(r.status)}'>{e(r.status)}</td></tr>" for r in results)
-    failed = "".join(f"<div class='case'><strong>{e(r.case)}</strong> (<code>{e(r.function)}</code>)"
-                     f"<p>{e(r.message)}</p>" + (f"<p class='hint'>Hint: {e(r.hint)}</p>" if r.hint else "") + "</div>"
-                     for r in results if not r.passed)
+    grouped = parts(results)
+    summary = "".join(f"<tr><td>{e(p.name)}</td><td>{format_points(p.score)} / {format_points(p.total)}</td></tr>"
+                      for p in grouped)
+    body = ""
+    for p in grouped:
+        rows = "".join(f"<tr><td>{e(case)}</td><td><code>{e(function)}</code></td>"
+                       f"<td>{format_points(got)} / {format_points(most)}</td>"
+                       f"<td class='{e(status.split()[0])}'>{e(status)}</td></tr>"
+                       for case, function, got, most, status in p.rows)
+        failed = "".join(f"<div class='case'><strong>{e(r.case)}</strong> (<code>{e(r.function)}</code>)"
+                         f"<p>{e(r.message)}</p>" + (f"<p class='hint'>Hint: {e(r.hint)}</p>" if r.hint else "")
+                         + "</div>" for r in p.failures)
+        body += (f"<h2>{e(p.name)}: {format_points(p.score)} / {format_points(p.total)}</h2><table><tr><th>case</th>"
+                 f"<th>function</th><th>points</th><th>result</th></tr>{rows}</table>{failed}")
+    title = e(_title(student, assignment))
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{e(assignment)}: feedback for {e(student)}</title><style>{FEEDBACK_STYLE}</style></head><body>"
-            f"<h1>{e(assignment)}: feedback for {e(student)}</h1><p><strong>Score: {format_points(score)} / "
-            f"{format_points(total)}</strong></p><table><tr><th>case</th><th>function</th><th>points</th><th>result</th>"
-            f"</tr>{rows}</table>" + (f"<h2>What to fix</h2>{failed}" if failed else "<p>Every case passed. Well done!</p>")
+            f"<title>{title}</title><style>{FEEDBACK_STYLE}</style></head><body>"
+            f"<h1>{title}</h1><p><strong>Score: {format_points(score)} / {format_points(total)}</strong></p>"
+            f"<p>{e(HAND_GRADED)}</p><table><tr><th>part</th><th>points</th></tr>{summary}</table>{body}"
+            + ("<p>Every case passed. Well done!</p>" if all(r.passed for r in results) else "")
             + "</body></html>\n")
 
 
