@@ -122,7 +122,7 @@ def test_check_on_the_reference_passes_every_public_case(repo):
     public = len(load_cases(ASSIGNMENT, hidden=False))
     result = grader("check", os.path.join("solutions", ASSIGNMENT), cwd=repo)
     assert result.returncode == 0, result.stdout
-    assert f"Public checks passed: {public} of {public}" in result.stdout
+    assert f"Passed {public} of {public} public checks." in result.stdout
 
 
 def test_check_on_a_folder_with_no_assignment_files_says_so(tmp_path, repo):

@@ -149,13 +149,17 @@ def requirements(repo_root, solution_dir):
     """pip requirements for the container: the grader's own, and the
     third-party packages the reference solution imports, with the version
     ranges of requirements.txt (bare names where it does not list them)."""
-    pinned = {}
-    with open(os.path.join(repo_root, "requirements.txt")) as f:
-        for line in f:
-            line = line.split("#")[0].strip()
-            match = re.match(r"[A-Za-z0-9_.\-]+", line)
-            if match:
-                pinned[_normal(match.group(0))] = line
+    pinned, files = {}, [os.path.join(repo_root, "requirements.txt")]
+    for path in files:
+        with open(path) as f:
+            for line in f:
+                line = line.split("#")[0].strip()
+                if line.startswith("-r "):   # requirements.txt includes requirements-student.txt
+                    files.append(os.path.join(os.path.dirname(path), line[3:].strip()))
+                    continue
+                match = re.match(r"[A-Za-z0-9_.\-]+", line)
+                if match:
+                    pinned[_normal(match.group(0))] = line
     wanted = {_normal(name) for name in GRADER_REQUIREMENTS}
     wanted |= {name for name in imported_packages(solution_dir) if name in pinned}
     return [pinned.get(name, name) for name in sorted(wanted)]

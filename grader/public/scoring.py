@@ -54,7 +54,7 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
     run_reference = _reference_runner(server, reference_root) if reference_root else None
     memo, results = {}, []
     for case in cases:
-        status, message, hint = "passed", "", case.hint
+        status, message, hint, shown = "passed", "", case.hint, False
         if case.saved is not None:
             status, message = _judge(lambda: case.saved.judge(root, run_reference, memo))
         elif case.plan is not None:
@@ -63,9 +63,9 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
                 expected = references[case.name] if case.role == "reference" else None
                 status, message = _judge(lambda: case.check(outcome.outputs, expected, jobs[case.name].given))
                 shipped = getattr(case.check, "shipped", None)
-                if status == "failed" and case.public and shipped is not None:
-                    message = _bounded(message) + "\n" + shown_example(jobs[case.name].plan, outcome.outputs,
-                                                                       shipped)
+                if status == "failed" and case.public and shipped is not None:   # its answer ships anyway
+                    message, shown = _bounded(message) + "\n" + shown_example(jobs[case.name].plan, outcome.outputs,
+                                                                              shipped), True
             else:
                 status, message = _explain(outcome)
                 # The case's hint is about its function's maths: no help for code that does not load or run yet.
@@ -75,7 +75,7 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
             status, message = static[case.name]
         points = case.points if case.graded else 0
         results.append(CaseResult(case.name, case.function, points if status == "passed" else 0, points, status,
-                                  _bounded(message, extra=SHOWN_EXTRA if case.public else 0), hint, case.hidden,
+                                  _bounded(message, extra=SHOWN_EXTRA if shown else 0), hint, case.hidden,
                                   case.graded, case.part))
     return results
 
@@ -142,7 +142,8 @@ def _explain(outcome):
         if error["type"] in COMPILE_ERRORS and error.get("where"):
             # The file does not compile: whichever call met it first, the file is to blame.
             file, _, line = error["where"].rpartition(", line ")
-            return "error", f"{file or error['where']}{LOAD_FAILED}{error['type']} (line {line}): {error['message']}"
+            where = f"{os.path.basename(file)}, line {line}" if file else error["where"]
+            return "error", f"{file or error['where']}{LOAD_FAILED}{error['type']} ({where}): {error['message']}"
         if unit.startswith("import "):
             return "error", f"{unit[7:]}{LOAD_FAILED}{error['type']}{where}: {error['message']}"
         if error["type"] == "NotImplementedError":  # name the function to write, not the one the case called
