@@ -230,9 +230,12 @@ for extension in $NBGRADER_SERVER; do
     "$VENV/bin/jupyter" server extension "$WHAT" --sys-prefix "nbgrader.server_extensions.$extension" >/dev/null 2>&1
 done
 "$VENV/bin/jupyter" labextension "$WHAT" --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+# The marker says which of the two this venv is (tests/test_release.py reads it).
 if [ "$INSTRUCTOR" -eq 1 ]; then
+    : > "$VENV/.instructor"
     info "nbgrader's JupyterLab extensions are enabled (--instructor)"
 else
+    rm -f "$VENV/.instructor"
     info "nbgrader's JupyterLab extensions are disabled (instructors: bash setup.sh --instructor)"
 fi
 

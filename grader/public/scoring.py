@@ -142,7 +142,9 @@ def _explain(outcome):
         if error["type"] in COMPILE_ERRORS and error.get("where"):
             # The file does not compile: whichever call met it first, the file is to blame.
             file, _, line = error["where"].rpartition(", line ")
-            where = f"{os.path.basename(file)}, line {line}" if file else error["where"]
+            # A notebook's cell is named by its first line ("<knn.ipynb, the cell that starts ...>"): keep it whole.
+            short = file if file.startswith("<") else os.path.basename(file)
+            where = f"{short}, line {line}" if file else error["where"]
             return "error", f"{file or error['where']}{LOAD_FAILED}{error['type']} ({where}): {error['message']}"
         if unit.startswith("import "):
             return "error", f"{unit[7:]}{LOAD_FAILED}{error['type']}{where}: {error['message']}"
