@@ -1,4 +1,6 @@
-"""`python -m grader collect`: a zip of exactly what grading reads, or a refusal the student can act on."""
+"""`python -m grader collect`: a zip of what grading reads (and the models the
+notebooks save), or a refusal the student can act on; a warning when the work
+looks unfinished."""
 import json
 import os
 import subprocess
@@ -149,3 +151,42 @@ def test_collect_from_the_command_line(work, tmp_path, repo):
                             cwd=repo, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert zipfile.is_zipfile(tmp_path / "hand-in.zip") and "hand-in.zip" in result.stdout
+
+
+def test_collect_refuses_when_files_the_public_checks_never_call_are_missing(work, capsys):
+    """The release's manifest lists every file, not only those the public cases reach."""
+    for name in ("features.ipynb", "two_layer_net.ipynb", "cs231n/solver.py"):
+        os.remove(os.path.join(work, name))
+    assert collect.run(work) == 1
+    printed = capsys.readouterr().out
+    for name in ("features.ipynb", "two_layer_net.ipynb", "cs231n/solver.py"):
+        assert f"{name} is missing" in printed
+    assert not os.path.exists(zip_beside(work))
+
+
+def test_the_models_the_notebooks_save_are_handed_in(work, capsys):
+    saved = os.path.join(work, "cs231n", "saved", "best_two_layer_net.npy")
+    with open(saved, "wb") as f:
+        f.write(b"\x93NUMPY model")
+    assert collect.run(work) == 0
+    with zipfile.ZipFile(zip_beside(work)) as archive:
+        assert archive.read("cs231n/saved/best_two_layer_net.npy") == b"\x93NUMPY model"
+        assert "cs231n/saved/model.npy" not in archive.namelist()   # saved by no notebook
+    assert "not there: cs231n/saved/best_softmax.npy" in capsys.readouterr().out
+
+
+def test_a_blank_never_run_assignment_is_collected_with_a_warning_and_the_checks_summary(tmp_path, repo, capsys):
+    from grader.instructor.release import generate, write_tree
+    folder = tmp_path / ASSIGNMENT
+    write_tree(generate(os.path.join(repo, "solutions", ASSIGNMENT)), str(folder))
+    assert collect.run(str(folder)) == 0
+    printed = capsys.readouterr().out
+    assert printed.index("look at this before you hand it in") < printed.index("Collected 22 files")
+    assert "never run (no cell has been executed): features.ipynb" in printed
+    assert "the public checks: 0 of" in printed and "not implemented yet: KNearestNeighbor" in printed
+    assert zipfile.is_zipfile(tmp_path / f"{ASSIGNMENT}_submission.zip")
+
+
+def test_finished_work_is_collected_without_a_checks_warning(work, capsys):
+    assert collect.run(work) == 0
+    assert "the public checks:" not in capsys.readouterr().out

@@ -107,3 +107,92 @@ def test_check_runs_from_the_unpacked_bundle_alone(bundle, tmp_path):
                             capture_output=True, text=True, env=env)
     assert result.returncode == 1, result.stderr
     assert "is not implemented yet" in result.stdout and "Passed 0 of" in result.stdout
+
+
+def test_the_bundle_carries_what_fetches_the_data_and_the_packages_to_install(bundle):
+    archive = zipfile.ZipFile(bundle)
+    script = archive.getinfo("datasets/get_datasets.sh")
+    assert (script.external_attr >> 16) & 0o111, "get_datasets.sh should be executable"
+    assert b"--from DIR" in archive.read("datasets/get_datasets.sh")
+    requirements = archive.read("requirements.txt").decode()
+    for package in ("numpy", "scipy", "matplotlib", "jupyterlab", "ipykernel", "nbformat"):
+        assert f"\n{package}>=" in requirements
+    assert "nbgrader" not in requirements and "pytest" not in requirements   # instructors' and tests' tools
+    assert b'include = ["grader", "grader.*"]' in archive.read("pyproject.toml")
+
+
+def test_the_bundles_readme_says_how_to_set_up_on_linux_macos_and_windows(bundle):
+    readme = zipfile.ZipFile(bundle).read("README.md").decode()
+    assert "You need Python 3.9 to 3.13." in readme.replace("\n", " ")
+    assert "Linux and macOS:" in readme and "Windows (PowerShell or cmd):" in readme
+    assert ".venv/bin/python -m pip install -r requirements.txt -e ." in readme
+    assert ".venv\\Scripts\\python -m pip install -r requirements.txt -e ." in readme
+    assert "bash datasets/get_datasets.sh --from /path/to/cifar-10-batches-py" in readme
+    assert "python -m grader check" in readme and "python -m grader collect assignment1" in readme
+    assert "setup.sh" not in readme   # not in the bundle
+
+
+def test_the_missing_data_message_fits_the_bundle_as_well_as_the_repository(tmp_path, monkeypatch):
+    shutil.copy(os.path.join(os.path.dirname(__file__), "..", "solutions", ASSIGNMENT, "cs231n", "data_utils.py"),
+                tmp_path / "data_utils_alone.py")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CIFAR10_DIR", raising=False)
+    import data_utils_alone
+    with pytest.raises(FileNotFoundError) as error:
+        data_utils_alone.default_cifar10_dir()
+    assert "bash datasets/get_datasets.sh --from DIR" in str(error.value)
+    assert "where you unzipped the assignment" in str(error.value)
+
+
+def released_notebooks(repo):
+    import glob
+    return sorted(glob.glob(os.path.join(repo, "assignments", "*", "*.ipynb")))
+
+
+def test_every_released_notebook_opens_with_the_course_kernel_and_ends_with_a_check_cell(repo):
+    import json
+    assert released_notebooks(repo)
+    for path in released_notebooks(repo):
+        notebook = json.load(open(path))
+        assert notebook["metadata"]["kernelspec"]["name"] == "cs231n", path
+        last = notebook["cells"][-1]
+        assert last["cell_type"] == "code" and "check-your-work" in last["metadata"]["tags"], path
+        assert '-m grader check .' in "".join(last["source"]), path
+
+
+def test_the_course_kernel_is_this_checkouts_and_another_is_named_after_its_folder(repo):
+    """setup.sh registered "cs231n" inside .venv, where no other clone can repoint it."""
+    import json
+    jupyter = os.path.join(os.path.dirname(sys.executable), "jupyter")
+    listed = json.loads(subprocess.run([jupyter, "kernelspec", "list", "--json"], capture_output=True, text=True,
+                                       check=True).stdout)["kernelspecs"]
+    assert os.path.realpath(listed["cs231n"]["resource_dir"]).startswith(os.path.realpath(sys.prefix))
+    assert listed["cs231n"]["spec"]["argv"][0] == sys.executable
+    own = f"cs231n-{os.path.basename(repo).lower()}"
+    assert own in listed and listed[own]["spec"]["argv"][0] == sys.executable
+
+
+def test_students_get_no_nbgrader_extensions_unless_set_up_as_instructors():
+    jupyter = os.path.join(os.path.dirname(sys.executable), "jupyter")
+    listed = subprocess.run([jupyter, "server", "extension", "list"], capture_output=True, text=True)
+    states = [line.split()[1] for line in (listed.stdout + listed.stderr).splitlines()
+              if line.startswith("    nbgrader.server_extensions.") and len(line.split()) == 2]
+    assert len(states) == 4
+    instructor = os.path.exists(os.path.join(sys.prefix, ".instructor"))
+    assert all(("disabled" not in state) == instructor for state in states), states   # "disabled" holds "enabled"
+    import json
+    with open(os.path.join(sys.prefix, "etc", "jupyter", "labconfig", "page_config.json")) as f:
+        disabled = json.load(f).get("disabledExtensions", {})
+    assert bool(disabled.get("@jupyter/nbgrader")) != instructor
+
+
+def test_knn_times_each_distance_version_once_and_quotes_full_and_subset_figures(repo):
+    import json
+    notebook = json.load(open(os.path.join(repo, "solutions", ASSIGNMENT, "knn.ipynb")))
+    code = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    text = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    for version in ("two_loops", "one_loop"):   # the slow ones (cross-validation uses no_loops again)
+        assert code.count(f"classifier.compute_distances_{version}") == 1, version
+    assert "about 27% accuracy" in text and "24.6%" in text and "above 28%" in text and "26.4%" in text
+    assert "This is the full CIFAR-10." in code
