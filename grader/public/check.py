@@ -59,6 +59,7 @@ def report(assignment, results, manifest=None, cases=()):
                   f"{INDENT[:4]}Fix this first: {count} check{'s' if count != 1 else ''} below need{'' if count != 1 else 's'} "
                   "it and did not run.", ""]
     width = max(len(r.case) for r in results)
+    any_graded = any(r.graded for r in results)
     for part, members in by_part(results).items():
         lines.append(f"{part}:")
         told = set()   # what was already said for this part: a function not written yet, a file not loading
@@ -79,8 +80,9 @@ def report(assignment, results, manifest=None, cases=()):
                         lines.append(f"  {'not run':<10} {count} of {functions}: {failure[0]} could not be "
                                      "loaded (see the top)")
                 continue
-            counts = f"{format_points(r.max_score)} pt" if r.graded else "self-check"
-            lines.append(f"  {r.status:<10} {r.case:<{width}}  {counts:<10}  {r.function}")
+            # Which rows count, when some do; when none does, the summary says so once.
+            counts = "" if not any_graded else f"{format_points(r.max_score)} pt" if r.graded else "self-check"
+            lines.append(f"  {r.status:<10} {r.case:<{width}}  " + (f"{counts:<10}  " if counts else "") + r.function)
             if not r.passed:
                 for number, text in enumerate(r.message.split("\n")):
                     lines.append(f"{INDENT}{'-> ' if number == 0 else '   '}{text}")
