@@ -17,7 +17,7 @@ from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, ClearSolution
 
 from grader.public import manifest as manifest_file
 from grader.public.files import COPIED, read_tree, tree_files, write_zip
-from grader.public.suite import UnknownAssignment, load_cases
+from grader.public.suite import UnknownAssignment, load_cases, saved_files
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 NOTEBOOK_STUB = '# YOUR CODE HERE\nraise NotImplementedError("Write this code: see the instructions above.")'
@@ -179,6 +179,7 @@ def manifest(assignment, files):
     except UnknownAssignment:
         cases = []
     graded = list(dict.fromkeys(case.function for case in cases))   # in the suite's order, once each
+    saved |= set(saved_files(cases))   # what the hidden cases grade beside the code (a trained model)
     return {"about": "Written by `grader release`: what `grader check` and `grader collect` need to know of "
                      "this assignment. Do not edit.",
             "assignment": assignment,
