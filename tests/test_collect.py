@@ -172,7 +172,7 @@ def test_the_models_the_notebooks_save_are_handed_in(work, capsys):
     with zipfile.ZipFile(zip_beside(work)) as archive:
         assert archive.read("cs231n/saved/best_two_layer_net.npy") == b"\x93NUMPY model"
         assert "cs231n/saved/model.npy" not in archive.namelist()   # saved by no notebook
-    assert "not there: cs231n/saved/best_softmax.npy" in capsys.readouterr().out
+    assert "cs231n/saved/best_softmax.npy is not there" in capsys.readouterr().out
 
 
 def test_a_blank_never_run_assignment_is_collected_with_a_warning_and_the_checks_summary(tmp_path, repo, capsys):
