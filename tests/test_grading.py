@@ -216,3 +216,19 @@ def test_the_names_numpy_2_removed_are_found_where_the_student_used_them():
     assert uses({"cs231n/softmax.py": source}) == [
         "numpy.lib.npyio (cs231n/softmax.py, line 2)", "np.float (cs231n/softmax.py, line 3)",
         "np.NaN (cs231n/softmax.py, line 3)"]
+
+
+def test_the_feedback_says_which_numpy_2_names_the_grader_supplied(repo, complete, tmp_path):
+    import subprocess
+    import sys
+    path = os.path.join(complete, "cs231n", "classifiers", "softmax.py")
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text.replace("dW = np.zeros_like(W, dtype=np.float64)", "dW = np.zeros_like(W, dtype=np.float)", 1))
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "grader", "grade", "--assignment", "assignment1", "--out", str(out),
+                    complete], cwd=repo, check=True, capture_output=True, timeout=600)
+    feedback = next((out / "feedback").glob("*.html")).read_text()
+    assert re.search(r"numpy 2 removed: np.float \(cs231n/classifiers/softmax.py, line \d+\)", feedback)
+    assert "cost you nothing here" in next((out / "feedback").glob("*.md")).read_text()

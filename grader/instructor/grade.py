@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from grader.instructor import class_report, report
-from grader.public import plan
+from grader.public import legacy, plan
 from grader.public.results import format_points
 from grader.instructor.gradebook import Gradebook
 from grader.public.runner import ForkServer
@@ -58,6 +58,7 @@ class Scored:
     results: list
     submission_hash: str
     seconds: float
+    notices: tuple = ()   # what the feedback says beside the cases (e.g. the numpy 2 names supplied)
 
 
 def build_context(server, assignment, cases, seed=DEFAULT_SEED, time_scale=1.0, solutions_root="solutions"):
@@ -115,7 +116,8 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
         try:
             for scored in tqdm(stream, total=len(submissions), unit="submission", disable=not progress):
                 if scored.state != "unchanged":
-                    write_student_files(out_dir, scored.student, assignment, scored.results, scored.seconds)
+                    write_student_files(out_dir, scored.student, assignment, scored.results, scored.seconds,
+                                        scored.notices)
                     gradebook.record(scored.student, assignment, scored.results, scored.seconds,
                                      scored.submission_hash, context.suite_hash)
                 done.append(scored)
@@ -166,7 +168,8 @@ def score_one(context, server, named, scratch):
             return Scored(student, "unchanged", [], digest, 0.0)
         results = score_submission(server, root, context.cases, context.jobs, context.references,
                                    reference_root=context.reference_root)
-        return Scored(student, "graded", results, digest, time.monotonic() - began)
+        notices = tuple(filter(None, [legacy.notice(root)]))
+        return Scored(student, "graded", results, digest, time.monotonic() - began, notices)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -204,11 +207,11 @@ def file_hash(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def write_student_files(out_dir, student, assignment, results, seconds):
+def write_student_files(out_dir, student, assignment, results, seconds, notices=()):
     with open(os.path.join(out_dir, "feedback", f"{student}.md"), "w") as f:
-        f.write(report.feedback_markdown(student, assignment, results))
+        f.write(report.feedback_markdown(student, assignment, results, notices))
     with open(os.path.join(out_dir, "feedback", f"{student}.html"), "w") as f:
-        f.write(report.feedback_html(student, assignment, results))
+        f.write(report.feedback_html(student, assignment, results, notices))
     # Each student's own folder under students/, so that no id can meet grades.csv or the gradebook.
     os.makedirs(os.path.join(out_dir, "students", student), exist_ok=True)
     report.write_json(os.path.join(out_dir, "students", student, "results.json"),

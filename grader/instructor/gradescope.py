@@ -77,7 +77,7 @@ def run(assignment, submission_dir="/autograder/submission", results_path="/auto
             scored = score_one(context, server, ("submission", uploaded(submission_dir)), scratch)
         sandbox = server.sandbox
     seconds = time.monotonic() - start
-    note = student_summary(scored.results, scored.state, sandbox)
+    note = "\n\n".join([student_summary(scored.results, scored.state, sandbox), *scored.notices])
     os.makedirs(os.path.dirname(os.path.abspath(results_path)), exist_ok=True)
     report.write_json(results_path, report.gradescope_results(scored.results, seconds, note=note))
     print(note)

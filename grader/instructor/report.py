@@ -59,14 +59,16 @@ def _title(student, assignment):
     return f"{assignment}: feedback for {student}" if student != assignment else f"{assignment}: your feedback"
 
 
-def feedback_markdown(student, assignment, results):
+def feedback_markdown(student, assignment, results, notices=()):
     """Feedback a student can act on: the score, a subtotal per part, then
     each part's cases, what was wrong and where to look.  A function not
-    implemented yet takes one line, however many cases wait for it."""
+    implemented yet takes one line, however many cases wait for it.
+    `notices`: what else the grader has to say (trusted text)."""
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
     grouped = parts(results)
     lines = [f"# {_escape(_title(student, assignment))}", "",
              f"**Score: {format_points(score)} / {format_points(total)}**", "", HAND_GRADED, "",
+             *[line for n in notices for line in (f"Note: {_escape(n)}", "")],
              "| part | points |", "| --- | --- |"]
     lines += [f"| {_escape(p.name)} | {format_points(p.score)} / {format_points(p.total)} |" for p in grouped]
     for p in grouped:
@@ -94,7 +96,7 @@ th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #ddd; 
 """
 
 
-def feedback_html(student, assignment, results):
+def feedback_html(student, assignment, results, notices=()):
     """The same feedback as `feedback_markdown`, as one self-contained HTML page."""
     e = html.escape
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
@@ -116,7 +118,8 @@ def feedback_html(student, assignment, results):
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>{title}</title><style>{FEEDBACK_STYLE}</style></head><body>"
             f"<h1>{title}</h1><p><strong>Score: {format_points(score)} / {format_points(total)}</strong></p>"
-            f"<p>{e(HAND_GRADED)}</p><table><tr><th>part</th><th>points</th></tr>{summary}</table>{body}"
+            f"<p>{e(HAND_GRADED)}</p>" + "".join(f"<p class='note'>Note: {e(n)}</p>" for n in notices)
+            + f"<table><tr><th>part</th><th>points</th></tr>{summary}</table>{body}"
             + ("<p>Every case passed. Well done!</p>" if all(r.passed for r in results) else "")
             + "</body></html>\n")
 
