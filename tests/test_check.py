@@ -81,7 +81,7 @@ def test_a_syntax_error_is_told_once_at_the_top_without_the_cases_hints(report, 
     assert text.count("could not be loaded: SyntaxError") == 1
     top = text.split("\n")[2]
     assert top.startswith(f"{KNN_FILE} could not be loaded: SyntaxError (k_nearest_neighbor.py, line ")
-    knn_part = text.split("k_nearest_neighbor:")[1].split("\n\n")[0]
+    knn_part = text.split("kNN:")[1].split("\n\n")[0]
     assert "hint:" not in knn_part and "not run" in knn_part
 
 
