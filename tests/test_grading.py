@@ -232,3 +232,17 @@ def test_the_feedback_says_which_numpy_2_names_the_grader_supplied(repo, complet
     feedback = next((out / "feedback").glob("*.html")).read_text()
     assert re.search(r"numpy 2 removed: np.float \(cs231n/classifiers/softmax.py, line \d+\)", feedback)
     assert "cost you nothing here" in next((out / "feedback").glob("*.md")).read_text()
+
+
+def test_a_submission_that_draws_random_numbers_grades_the_same_at_every_run(server, complete):
+    """The student's minibatches come from np.random: each case seeds it, so a
+    training case cannot pass on one run and fail on the next."""
+    import numpy as np
+    from grader.public.runner import run_cases
+    from grader.public.scoring import build_jobs
+    from grader.public.suite import load_cases
+    cases = [c for c in load_cases("assignment1") if c.name == "linearsvm_train_learns"]
+    jobs = build_jobs(cases)
+    first, second = (run_cases(server, complete, jobs)["linearsvm_train_learns"] for _ in range(2))
+    assert first.status == second.status == "ok"
+    np.testing.assert_array_equal(first.outputs["W"], second.outputs["W"])

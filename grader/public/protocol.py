@@ -170,7 +170,8 @@ def _read_exactly(sock, size, deadline=None):
 
 # ------------------------------------------------------------------ messages
 # Grader -> worker: {"run": plan, "id": n, "lend": {module: source}}, one
-# per case (see `plan`; "lend": the reference modules the case runs with).
+# per case (see `plan`; "lend": the reference modules the case runs with;
+# "seed": where np.random and random start).
 # Worker -> grader, each carrying the id of the request it answers:
 #   {"enter": unit}                  the worker is about to enter `unit`
 #   {"outputs": {name: value}}       the case ran; its saved values
@@ -184,8 +185,8 @@ SPAWN_FIELDS = ("root", "limits", "avoid", "sandbox")
 MAX_TEXT = 2000   # characters of any string a worker sends that the grader keeps
 
 
-def run(plan, number, lend=None):
-    return {"run": plan, "id": number, "lend": lend or {}}
+def run(plan, number, lend=None, seed=0):
+    return {"run": plan, "id": number, "lend": lend or {}, "seed": seed}
 
 
 def entering(unit, number):

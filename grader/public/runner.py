@@ -50,6 +50,7 @@ class Job:
     timeout: float
     given: object = None
     lent: dict = field(default_factory=dict)   # {module: source} run in place of the student's (see `suite`)
+    seed: int = 0   # np.random and random start from it, so that a submission grades the same every run
 
     def __post_init__(self):
         self.payloads = {}
@@ -58,7 +59,7 @@ class Job:
     def payload_with_id(self, number):
         """The encoded request tagged with `number` (a worker serves few ids: cache them)."""
         if number not in self.payloads:
-            self.payloads[number] = protocol.encode(protocol.run(self.plan, number, self.lent))
+            self.payloads[number] = protocol.encode(protocol.run(self.plan, number, self.lent, self.seed))
         return self.payloads[number]
 
 

@@ -5,6 +5,7 @@ against reference outputs computed once per run).
 """
 import os
 import re
+import zlib
 
 from grader.public.compare import Verdict, shown_example
 from grader.public.results import CaseResult
@@ -25,7 +26,8 @@ def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0, solution_root=None):
     for case in cases:
         if case.plan is not None:
             wire, given = case.build(seed)
-            jobs[case.name] = Job(wire, case.timeout * time_scale, given, lent_sources(case, solution_root))
+            jobs[case.name] = Job(wire, case.timeout * time_scale, given, lent_sources(case, solution_root),
+                                  zlib.crc32(f"{seed}:{case.name}".encode()))
     return jobs
 
 
@@ -83,7 +85,7 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
 def reference_outputs(server, solution_root, cases, jobs):
     """The reference solution's outputs for every hidden case that runs code
     (with a generous time limit: the reference is trusted)."""
-    hidden = {c.name: Job(jobs[c.name].plan, max(c.timeout, 60.0)) for c in cases
+    hidden = {c.name: Job(jobs[c.name].plan, max(c.timeout, 60.0), seed=jobs[c.name].seed) for c in cases
               if c.role == "reference" and c.name in jobs}
     outcomes = run_cases(server, solution_root, hidden, Limits(memory_bytes=None))
     broken = {name: o.error for name, o in outcomes.items() if o.status != "ok"}

@@ -27,6 +27,7 @@ import importlib.abc
 import importlib.util
 import json
 import os
+import random
 import resource
 import signal
 import socket
@@ -166,15 +167,23 @@ def serve_submission(conn, root="."):
             return
         number = request.get("id")
         kind, value = run_plan(request["run"], root, lambda unit: send(protocol.entering(unit, number)),
-                               request.get("lend") or {})
+                               request.get("lend") or {}, request.get("seed"))
         send(protocol.outputs(value, number) if kind == "outputs" else protocol.failure(number, **value))
 
 
-def run_plan(wire, root, enter=lambda unit: None, lend=None):
+def run_plan(wire, root, enter=lambda unit: None, lend=None, seed=None):
     """Execute one case's plan on the submission at `root` (see `plan.execute`),
     with the modules of `lend` ({dotted name: source}) in place of the
-    student's; return ("outputs", values) or ("error", description)."""
+    student's, np.random and random seeded with `seed` (the student's
+    minibatches and initial weights are then the same at every run); return
+    ("outputs", values) or ("error", description)."""
     unit = None
+    if isinstance(seed, int) and 0 <= seed < 2**32:
+        random.seed(seed)
+        if "numpy" in sys.modules:
+            sys.modules["numpy"].random.seed(seed)
+        if "torch" in sys.modules:
+            sys.modules["torch"].manual_seed(seed)
 
     def entered(name):
         nonlocal unit
