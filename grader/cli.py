@@ -34,9 +34,6 @@ def main(argv=None):
                        help="folder holding the reference solutions (default: solutions/)")
     grade.add_argument("--time-scale", type=float, default=1.0,
                        help="multiply every case's time limit by this (default: 1)")
-    grade.add_argument("--sandbox", choices=["auto", "require", "off"], default="auto",
-                       help="namespaces around workers: where the OS allows (auto, the default), "
-                            "always (require: refuse to grade without), or never (off)")
     grade.add_argument("--executor", choices=["local", "dask"], default="local",
                        help="where submissions are scored: threads on this machine (local, the default) "
                             "or a Dask distributed cluster (dask)")
@@ -60,6 +57,11 @@ def main(argv=None):
                             help="where to write results.json (default: /autograder/results/results.json)")
     gradescope.add_argument("--solutions", help="folder holding the reference solutions "
                                                 "(default: solutions/ beside the grader)")
+    for command in (grade, gradescope):
+        command.add_argument("--sandbox", choices=["auto", "require", "off"], default="auto",
+                             help="namespaces around workers where the OS allows, else (as root) a user of its own "
+                                  "per submission, else refuse to grade (auto, the default); namespaces or refuse "
+                                  "(require); or run student code as yourself (off)")
 
     bundle = commands.add_parser("gradescope-bundle", help="write Gradescope's autograder zip for an assignment")
     bundle.add_argument("--assignment", required=True, help="e.g. assignment1")
@@ -85,7 +87,8 @@ def main(argv=None):
         return command.run(args.assignment_dir, args.assignment)
     if args.command == "gradescope":
         from grader.instructor import gradescope as command
-        return command.run(args.assignment, args.submission_dir, args.results, solutions_root=args.solutions)
+        return command.run(args.assignment, args.submission_dir, args.results, solutions_root=args.solutions,
+                           sandbox=args.sandbox)
     if args.command == "gradescope-bundle":
         from grader.instructor import gradescope as command
         return command.run_bundle(args.assignment, args.out or os.path.join(REPO_ROOT, "dist",

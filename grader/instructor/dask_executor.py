@@ -45,6 +45,6 @@ def _fork_server(assignment, sandbox):
     with _lock:
         if (assignment, sandbox) not in _servers:
             from grader.public.runner import ForkServer
-            _servers[assignment, sandbox] = ForkServer.for_assignment(assignment, sandbox)
+            _servers[assignment, sandbox] = ForkServer.for_assignment(assignment, sandbox, grading=True)
             atexit.register(_servers[assignment, sandbox].close)
         return _servers[assignment, sandbox]

@@ -9,6 +9,7 @@ suite are unchanged since it was last graded is skipped (unless --regrade),
 so a run that was killed resumes where it stopped.  grades.csv is written
 last, from the gradebook.
 """
+import contextlib
 import errno
 import fnmatch
 import hashlib
@@ -24,7 +25,8 @@ from grader.instructor import class_report, report
 from grader.public import legacy, plan
 from grader.public.results import format_points
 from grader.instructor.gradebook import Gradebook
-from grader.public.runner import ForkServer
+from grader.public import accounts
+from grader.public.runner import GRADER_HOME, ForkServer, Limits, SandboxRefused
 from grader.public.scoring import DEFAULT_SEED, build_jobs, reference_outputs, score_submission, unscorable
 from grader.public.files import SubmissionError, id_problem, prepare, student_id
 from grader.public.suite import load_cases, saved_files
@@ -72,11 +74,31 @@ def build_context(server, assignment, cases, seed=DEFAULT_SEED, time_scale=1.0, 
     return Context(assignment, cases, jobs, references, suite_hash(cases, jobs, references), reference_root)
 
 
+def private_paths(solutions_root, out_dir, submissions=(), also=()):
+    """What a worker must never read: the references, the suites (hidden
+    cases, planted bugs), the repository's history, built Gradescope zips
+    (they hold references), the output folder and the submissions themselves
+    (it reads its own private copy only)."""
+    return [solutions_root, *(os.path.join(GRADER_HOME, p) for p in (os.path.join("grader", "suites"), ".git",
+                                                                      "dist")),
+            out_dir, *submissions, *also]
+
+
+@contextlib.contextmanager
+def fork_server(assignment, sandbox, private):
+    """The run's fork server; where submissions run as users of their own,
+    with `private` paths unreadable to them for the run (see `accounts.private`)."""
+    with ForkServer.for_assignment(assignment, sandbox, grading=True) as server:
+        with accounts.private(private) if server.confined else contextlib.nullcontext():
+            yield server
+
+
 def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="solutions", progress=True,
-        time_scale=1.0, sandbox="auto", regrade=False, executor="local", scheduler=None, only=None):
+        time_scale=1.0, sandbox="auto", regrade=False, executor="local", scheduler=None, only=None, private=()):
     """Grade `submissions`: paths (the student id is the name without .zip)
     or (student id, path) pairs, e.g. from nbgrader's layout.  `only`:
-    shell-style patterns; grade just the cases whose name or function matches."""
+    shell-style patterns; grade just the cases whose name or function matches.
+    `private`: more paths workers must not read (an nbgrader course folder)."""
     seed = DEFAULT_SEED if seed is None else seed
     cases = load_cases(assignment, hidden=True)
     if only:
@@ -103,7 +125,15 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
     os.makedirs(os.path.join(out_dir, "feedback"), exist_ok=True)
     gradebook = Gradebook(os.path.join(out_dir, "gradebook.sqlite"))
     start = time.monotonic()
-    with ForkServer.for_assignment(assignment, sandbox) as server:
+    hidden = private_paths(solutions_root, out_dir, [path for _, path in submissions], private)
+    stack = contextlib.ExitStack()
+    try:
+        server = stack.enter_context(fork_server(assignment, sandbox, hidden))
+    except SandboxRefused as exc:
+        gradebook.close()
+        print(exc)
+        return 2
+    with stack:
         context = build_context(server, assignment, cases, seed, time_scale, solutions_root)
         if not regrade:
             context.known = gradebook.hashes(assignment, context.suite_hash)
@@ -126,12 +156,12 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
             print(f"Grading stopped: {exc}. No student was charged for it. The {len(done)} submissions "
                   "graded so far are in the gradebook: fix the cause and run the same command again to go on.")
             return 1
-        sandbox_mode = server.sandbox
+        sandbox_mode, limits = server.sandbox, server.limits_in_force()
     rows = gradebook.scores(assignment)
     gradebook.close()
     report.write_grades_csv(os.path.join(out_dir, "grades.csv"), [c.name for c in cases], rows)
     class_report.write(os.path.join(out_dir, "report"), assignment, cases, rows)
-    print(summary(done, time.monotonic() - start, out_dir, sandbox_mode))
+    print(summary(done, time.monotonic() - start, out_dir, sandbox_mode, limits))
     return 0
 
 
@@ -166,8 +196,22 @@ def score_one(context, server, named, scratch):
         digest = tree_hash(root)
         if context.known.get(student) == digest:
             return Scored(student, "unchanged", [], digest, 0.0)
-        results = score_submission(server, root, context.cases, context.jobs, context.references,
-                                   reference_root=context.reference_root)
+        try:
+            account = server.account(Limits())
+        except (accounts.AccountError, OSError) as exc:
+            raise GraderFault(f"no worker user could be set up ({exc})") from exc
+        try:
+            if account:  # its copy, and nothing else of the scratch folder, is reachable for its user
+                for folder in (scratch, workdir):
+                    os.chmod(folder, 0o711)
+                if os.path.isdir(os.path.join(workdir, "unpacked")):
+                    os.chmod(os.path.join(workdir, "unpacked"), 0o700)
+                account.adopt(root, os.path.join(workdir, "home"))
+            results = score_submission(server, root, context.cases, context.jobs, context.references,
+                                       reference_root=context.reference_root, account=account)
+        finally:
+            if account:  # every process of its user ends before any result is written
+                account.release()
         notices = tuple(filter(None, [legacy.notice(root)]))
         return Scored(student, "graded", results, digest, time.monotonic() - began, notices)
     finally:
@@ -208,18 +252,18 @@ def file_hash(path):
 
 
 def write_student_files(out_dir, student, assignment, results, seconds, notices=()):
-    with open(os.path.join(out_dir, "feedback", f"{student}.md"), "w") as f:
-        f.write(report.feedback_markdown(student, assignment, results, notices))
-    with open(os.path.join(out_dir, "feedback", f"{student}.html"), "w") as f:
-        f.write(report.feedback_html(student, assignment, results, notices))
+    report.write_text(os.path.join(out_dir, "feedback", f"{student}.md"),
+                      report.feedback_markdown(student, assignment, results, notices))
+    report.write_text(os.path.join(out_dir, "feedback", f"{student}.html"),
+                      report.feedback_html(student, assignment, results, notices))
     # Each student's own folder under students/, so that no id can meet grades.csv or the gradebook.
     os.makedirs(os.path.join(out_dir, "students", student), exist_ok=True)
     report.write_json(os.path.join(out_dir, "students", student, "results.json"),
                       report.gradescope_results(results, seconds))
 
 
-def summary(done, seconds, out_dir, sandbox):
-    """One screen: what was graded, what could not be, what timed out, the sandbox."""
+def summary(done, seconds, out_dir, sandbox, limits=""):
+    """One screen: what was graded, what could not be, what timed out, the sandbox and the limits in force."""
     count = {state: sum(s.state == state for s in done) for state in ("graded", "unchanged", "unopenable")}
     graded = [s for s in done if s.state == "graded"]
     full = sum(all(r.passed for r in s.results) for s in graded)
@@ -245,4 +289,6 @@ def summary(done, seconds, out_dir, sandbox):
                   "the network. Grade on Linux with user namespaces enabled (or --sandbox require)."]
     else:
         lines.append(f"Sandbox: {sandbox}")
+    if limits:
+        lines.append(f"Limits: {limits}")
     return "\n".join(lines)

@@ -18,18 +18,20 @@ autograder that failed.  Only a fault of the grader itself (a broken
 reference, say) exits non-zero, so that it is not mistaken for a score of 0.
 
 Inside Gradescope's container the kernel usually refuses user namespaces:
-workers then run with resource limits only, and both the student's output
-and the instructor's stdout say so.
+there `run_autograder` runs as root, so the submission runs as a user of its
+own (see `grader.public.accounts`), and the instructor's stdout says which
+limits were in force.
 """
 import ast
+import contextlib
 import os
 import re
 import tempfile
 import time
 
 from grader.instructor import report
-from grader.instructor.grade import build_context, score_one
-from grader.public.runner import ForkServer
+from grader.instructor.grade import build_context, fork_server, private_paths, score_one
+from grader.public.runner import SandboxRefused
 from grader.public.scoring import DEFAULT_SEED
 from grader.public.files import SubmissionError, find_root, private_copy, read_tree, write_zip
 from grader.public.suite import load_cases
@@ -65,23 +67,32 @@ exec {venv}/bin/python -m grader gradescope --assignment {assignment}
 
 # ----------------------------------------------------------- in the container
 def run(assignment, submission_dir="/autograder/submission", results_path="/autograder/results/results.json",
-        solutions_root=None, seed=None):
-    """Grade the submission in `submission_dir`; write Gradescope's results.json."""
+        solutions_root=None, seed=None, sandbox="auto"):
+    """Grade the submission in `submission_dir`; write Gradescope's results.json.
+    `sandbox` as for `grade` (the same refusal where student code would run as the grader)."""
     seed = DEFAULT_SEED if seed is None else seed
     solutions_root = solutions_root or os.path.join(SOURCE_ROOT, "solutions")
     cases = load_cases(assignment, hidden=True)
     start = time.monotonic()
-    with ForkServer.for_assignment(assignment) as server:
+    results_dir = os.path.dirname(os.path.abspath(results_path))
+    os.makedirs(results_dir, exist_ok=True)
+    stack = contextlib.ExitStack()
+    try:
+        server = stack.enter_context(fork_server(assignment, sandbox, private_paths(solutions_root, results_dir)))
+    except SandboxRefused as exc:
+        print(exc)
+        return 2
+    with stack:
         context = build_context(server, assignment, cases, seed, solutions_root=solutions_root)
         with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as scratch:
             scored = score_one(context, server, ("submission", uploaded(submission_dir)), scratch)
-        sandbox = server.sandbox
+        sandbox, limits = server.sandbox, server.limits_in_force()
     seconds = time.monotonic() - start
     note = "\n\n".join([student_summary(scored.results, scored.state, sandbox), *scored.notices])
-    os.makedirs(os.path.dirname(os.path.abspath(results_path)), exist_ok=True)
     report.write_json(results_path, report.gradescope_results(scored.results, seconds, note=note))
     print(note)
     print(f"Sandbox: {sandbox}")
+    print(f"Limits: {limits}")
     print(f"Wrote {results_path} in {seconds:.1f} s.")
     return 0
 

@@ -53,7 +53,8 @@ def grade(assignment, course_dir, submissions, out_dir, **options):
               f"(nbgrader keeps them in submitted/<student_id>/{assignment}/).")
         return 2
     from grader.instructor import grade as command
-    return command.run(assignment, found + list(submissions), out_dir, **options)
+    # The course folder holds nbgrader's source/ (the instructor's solutions) and gradebook.db.
+    return command.run(assignment, found + list(submissions), out_dir, private=[course_dir], **options)
 
 
 def export_csv(gradebook_path, assignment, csv_path, max_score=None):

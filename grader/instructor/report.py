@@ -1,7 +1,10 @@
 """What grading writes for people: grades.csv, feedback, Gradescope JSON (trusted side)."""
+import contextlib
 import csv
 import html
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 
 from grader.public.results import format_points
@@ -154,6 +157,20 @@ def gradescope_results(results, seconds, note=""):
 
 
 def write_json(path, data):
-    with open(path, "w") as f:
-        json.dump(data, f, indent=2)
-        f.write("\n")
+    write_text(path, json.dumps(data, indent=2) + "\n")
+
+
+def write_text(path, text):
+    """Write `text` to `path` atomically: into a file beside it, then renamed
+    over it, so a reader sees the old file or the new one, never a part."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, partial = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.chmod(partial, 0o644)
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise

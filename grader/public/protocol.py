@@ -181,7 +181,7 @@ def _read_exactly(sock, size, deadline=None):
 # Grader -> fork server (control channel, JSON): SPAWN_FIELDS, with the
 # worker's socket attached; reply {"pid": n}.
 ERROR_FIELDS = ("unit", "type", "message", "where", "function")
-SPAWN_FIELDS = ("root", "limits", "avoid", "sandbox")
+SPAWN_FIELDS = ("root", "limits", "avoid", "sandbox", "account")
 MAX_TEXT = 2000   # characters of any string a worker sends that the grader keeps
 
 
@@ -231,8 +231,10 @@ def read_hello(message):
     return hello["pid"], str(hello.get("sandbox", ""))[:MAX_TEXT]
 
 
-def spawn_request(root, limits, avoid, sandbox):
-    return json.dumps({"root": root, "limits": limits, "avoid": sorted(avoid), "sandbox": bool(sandbox)}).encode()
+def spawn_request(root, limits, avoid, sandbox, account=None):
+    """`account`: None, or {"uid", "home", "cgroups"}: the user of its own a worker becomes (see `accounts`)."""
+    return json.dumps({"root": root, "limits": limits, "avoid": sorted(avoid), "sandbox": bool(sandbox),
+                       "account": account}).encode()
 
 
 def read_spawn_request(data):

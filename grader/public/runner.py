@@ -20,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from grader.public import plan, protocol
+from grader.public import accounts, plan, protocol
 
 GRADER_HOME = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The fork server's control channel keeps message boundaries: SEQPACKET on
@@ -32,10 +32,14 @@ ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", 
 
 @dataclass
 class Limits:
-    """Per-worker resource limits (see `resource.setrlimit`)."""
+    """Per-worker resource limits (see `resource.setrlimit`), and, where a
+    submission runs as a user of its own (see `accounts`), caps on its whole
+    process tree and on the files it writes."""
     memory_bytes: int = 4 * 2**30
     file_bytes: int = 64 * 2**20
-    processes: int = 256   # applied where student code runs as `nobody` (a root grader): per user
+    processes: int = 256   # per user: applied where student code runs as `nobody` or a worker user
+    tree_memory_bytes: int = 4 * 2**30   # all processes of a worker user together (a cgroup)
+    disk_bytes: int = 256 * 2**20        # its copy, home and files in /tmp, /var/tmp, /dev/shm, after each case
 
     def rlimits(self, cpu_seconds):
         return {"RLIMIT_AS": self.memory_bytes, "RLIMIT_FSIZE": self.file_bytes, "RLIMIT_CORE": 0,
@@ -77,14 +81,25 @@ class Outcome:
         return self.error.get("unit", "")
 
 
+class SandboxRefused(RuntimeError):
+    """Grading would run student code as the grader itself: refused (the message says how to fix it)."""
+
+
+NAMESPACES = "namespaces (user, mount, network, IPC, PID; private root file system)"
+
+
 class ForkServer:
     """A warm interpreter (its suite's preload imported) that forks one worker per submission.
 
-    sandbox: "auto" (namespaces where the kernel allows, else a warning in
-    `self.sandbox`), "require" (refuse to start without them) or "off".
+    sandbox: "auto" (namespaces where the kernel allows; else, for a root
+    grader, a user of its own per submission (`confined`); else a warning in
+    `self.sandbox`), "require" (refuse to start without namespaces) or "off".
+    grading: refuse (`SandboxRefused`) rather than run student code as the
+    grader's own user, unless sandbox is "off" (a student's `check` runs its
+    own code, and only warns).
     """
 
-    def __init__(self, sandbox="auto", preload=("numpy",)):
+    def __init__(self, sandbox="auto", preload=("numpy",), grading=False):
         self._control, theirs = socket.socketpair(socket.AF_UNIX, CONTROL_SOCKET)
         self._lock = threading.Lock()
         # Sandboxes build their new root on an empty folder here; removed at close().
@@ -97,45 +112,117 @@ class ForkServer:
             pass_fds=[theirs.fileno()], env=env, cwd=tempfile.gettempdir(),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         theirs.close()
-        self.isolated, self.sandbox = False, "off: namespaces not requested"
+        self.isolated, self.confined, self.cgroups = False, False, False
+        self.sandbox = "off: namespaces not requested"
         if sandbox != "off":
-            self._probe(required=sandbox == "require")
+            try:
+                self._probe(required=sandbox == "require", grading=grading)
+            except RuntimeError:
+                self.close()
+                raise
 
     @classmethod
-    def for_assignment(cls, assignment, sandbox="auto"):
+    def for_assignment(cls, assignment, sandbox="auto", grading=False):
         """A fork server whose workers start with what `assignment`'s suite
         declares in its ENVIRONMENT (numpy; torch for the PyTorch notebooks)."""
         from grader.public.suite import environment
-        return cls(sandbox, preload=tuple(environment(assignment)["preload"]))
+        return cls(sandbox, preload=tuple(environment(assignment)["preload"]), grading=grading)
 
-    def _probe(self, required):
-        """Start one sandboxed worker on an empty folder to see whether it works."""
+    def _probe(self, required, grading):
+        """Start one sandboxed worker on an empty folder to see whether it
+        works; without namespaces, as root, one that runs as a worker user."""
+        mode = self._try(isolated=True)
+        self.isolated = mode == "namespaces"
+        if self.isolated:
+            self.sandbox = NAMESPACES
+            return
+        if required:
+            raise RuntimeError(f"a sandbox was required but namespaces are unavailable ({mode})")
+        refused = mode
+        if os.geteuid() == 0 and sys.platform.startswith("linux"):
+            self.confined = True
+            try:
+                mode = self._try(isolated=False, account=self.account(Limits()))
+            except accounts.AccountError as exc:
+                mode = f"unavailable: {exc}"
+            self.confined = mode.startswith("user ")
+        if self.confined:
+            self.sandbox = (f"a user of its own per submission ({accounts.UID_BASE}+slot; {mode.split('; ', 1)[1]}; "
+                            f"no namespaces: {refused.removeprefix('unavailable: ')})")
+            return
+        self.sandbox = f"NO SANDBOX: {refused}"
+        if grading:
+            raise SandboxRefused(
+                f"Refusing to grade: student code would run as this grader's own user (uid {os.geteuid()}), "
+                f"able to read the hidden suite and the references and to rewrite results. User namespaces are "
+                f"unavailable ({refused.removeprefix('unavailable: ')}), and a grader that is not root cannot give "
+                "each submission a user of its own. Fix one of: run the grader as root; enable user namespaces "
+                "(sysctl user.max_user_namespaces=15000, or kernel.unprivileged_userns_clone=1 on Debian kernels); "
+                "or pass --sandbox off to accept running student code as yourself.")
+
+    def _try(self, isolated, account=None):
+        """The sandbox mode a worker on an empty folder reports, or "unavailable: why"."""
         with tempfile.TemporaryDirectory(prefix="grader-probe-") as empty:
             try:
-                worker = self.spawn(empty, {}, isolated=True)
+                root = empty
+                if account:
+                    root = os.path.join(empty, "copy")
+                    os.makedirs(root)
+                    account.adopt(root, os.path.join(empty, "home"))
+                    os.chmod(empty, 0o711)
+                worker = self.spawn(root, {}, isolated=isolated, account=account)
                 mode = worker.sandbox
                 worker.kill()
             except WorkerStartError as exc:
                 mode = f"unavailable: {exc}"
-        self.isolated = mode == "namespaces"
-        self.sandbox = ("namespaces (user, mount, network, IPC, PID; private root file system)"
-                        if self.isolated else f"NO SANDBOX: {mode}")
-        if required and not self.isolated:
-            self.close()
-            raise RuntimeError(f"a sandbox was required but {self.sandbox}")
+            finally:
+                if account:
+                    account.release()
+        return mode
 
-    def spawn(self, root, limits, isolated=None, avoid=()):
+    def account(self, limits):
+        """A user of its own for one submission's workers (`accounts.Account`), or None where
+        workers are in namespaces or run as the grader."""
+        return accounts.Account(limits) if self.confined else None
+
+    def limits_in_force(self, limits=None):
+        """One line: the limits on a worker here, and what enforces each."""
+        limits = limits or Limits()
+        gib, mib = limits.memory_bytes / 2**30, limits.file_bytes / 2**20
+        parts = [f"memory {gib:g} GiB per process (RLIMIT_AS)", f"files {mib:g} MiB each (RLIMIT_FSIZE)",
+                 "CPU time per case (RLIMIT_CPU)"]
+        if self.confined:
+            probe = accounts.Cgroup.create(f"cs231n-probe-{os.getpid()}", limits)
+            if probe:
+                probe.remove()
+                parts += [f"memory {limits.tree_memory_bytes / 2**30:g} GiB per submission's process tree "
+                          "(cgroup v1 memory)",
+                          f"{limits.processes} processes per submission (cgroup v1 pids, and RLIMIT_NPROC)"]
+            else:
+                parts += [f"{limits.processes} processes per submission (RLIMIT_NPROC; no cgroup here, "
+                          "so memory is capped per process only)"]
+            parts.append(f"{limits.disk_bytes / 2**20:g} MiB of files per submission (measured after each case)")
+        elif self.isolated and os.geteuid() == 0:
+            parts.append(f"{limits.processes} processes (RLIMIT_NPROC, as nobody)")
+        else:
+            parts.append("no cap on processes (the time limit ends a fork bomb)")
+        return "; ".join(parts)
+
+    def spawn(self, root, limits, isolated=None, avoid=(), account=None):
         """Fork a worker for the submission copy at `root`; return a `Worker`.
-        `avoid`: functions the worker must refuse to enter (they hung before)."""
+        `avoid`: functions the worker must refuse to enter (they hung before).
+        `account`: the `accounts.Account` it runs as (its copy `adopt`ed), if any."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        as_user = account and {"uid": account.uid, "home": account.home,
+                               "cgroups": account.cgroup.procs_files() if account.cgroup else []}
         request = protocol.spawn_request(os.path.abspath(root), limits, avoid,
-                                         self.isolated if isolated is None else isolated)
+                                         self.isolated if isolated is None else isolated, as_user or None)
         with self._lock:
             socket.send_fds(self._control, [request], [theirs.fileno()])
             reply = self._control.recv(4096)
         theirs.close()
         try:
-            return Worker(protocol.read_spawned(reply), ours)
+            return Worker(protocol.read_spawned(reply), ours, account=account)
         except EOFError:
             raise RuntimeError("the grader's fork server has stopped") from None
 
@@ -162,8 +249,8 @@ class Worker:
     """One worker process tree; `pid` is its group, `runner_pid` the process
     that runs student code (inside the sandbox, the first of its PID namespace)."""
 
-    def __init__(self, pid, sock, start_timeout=20.0):
-        self.pid, self.sock, self.runner_pid = pid, sock, pid
+    def __init__(self, pid, sock, start_timeout=20.0, account=None):
+        self.pid, self.sock, self.runner_pid, self.account = pid, sock, pid, account
         try:
             hello = protocol.recv(sock, deadline=time.monotonic() + start_timeout)
             self.runner_pid, self.sandbox = protocol.read_hello(hello)
@@ -225,11 +312,14 @@ class Worker:
                 kill(target, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+        if self.account:  # without a PID namespace, what it forked or detached lives on: end it all
+            self.account.end()
         self.sock.close()
 
 
-def run_cases(server, root, jobs, limits=Limits()):
-    """Run `jobs` ({case name: Job}) for the submission at `root`.
+def run_cases(server, root, jobs, limits=Limits(), account=None):
+    """Run `jobs` ({case name: Job}) for the submission at `root`, as
+    `account`'s user if given (its files are measured after each case).
 
     Returns {name: Outcome}.  Every case gets an outcome, whatever the code does.
     """
@@ -243,12 +333,20 @@ def run_cases(server, root, jobs, limits=Limits()):
                 continue
             if worker is None:
                 try:
-                    worker = server.spawn(root, limits.rlimits(budget), avoid=fatal)
+                    worker = server.spawn(root, limits.rlimits(budget), avoid=fatal, account=account)
                 except WorkerStartError as exc:
                     outcomes[name] = Outcome("crashed", error={"unit": job.units[0], "type": "WorkerDied",
                                                             "message": f"the grader could not start a worker: {exc}"})
                     continue
             outcome = outcomes[name] = worker.run(job)
+            if account and outcome.status not in ("timeout", "crashed"):
+                written = account.bytes_written()
+                if written > limits.disk_bytes:  # the case is charged, its files go, the worker starts afresh
+                    worker.kill()
+                    outcome = outcomes[name] = Outcome("crashed", seconds=outcome.seconds, error={
+                        "unit": outcome.unit or job.units[-1], "type": "DiskLimit",
+                        "message": f"the code wrote {written / 2**20:.0f} MiB of files (at most "
+                                   f"{limits.disk_bytes / 2**20:g} MiB, temporary files included)"})
             if outcome.status == "error" and outcome.error["type"] == "NotRun" and outcome.error["message"] in fatal:
                 function = outcome.error["message"]
                 outcomes[name] = Outcome("skipped", error={"unit": outcome.error["unit"], **fatal[function]})

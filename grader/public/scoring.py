@@ -42,17 +42,19 @@ def lent_sources(case, solution_root):
     return sources
 
 
-def score_submission(server, root, cases, jobs, references=None, limits=Limits(), reference_root=None):
+def score_submission(server, root, cases, jobs, references=None, limits=Limits(), reference_root=None,
+                     account=None):
     """Run `cases` on the submission at `root`; return a CaseResult per case, in order.
 
     `jobs` comes from `build_jobs`; `references` maps a hidden case's name to
     the reference solution's outputs.  A case with a `saved` file is judged on
     the trusted side; a trained model is run by the reference solution at
-    `reference_root` (see `kinds.SavedModel`).
+    `reference_root` (see `kinds.SavedModel`).  `account`: the user of its
+    own the submission runs as, if any (see `accounts`).
     """
     # Source rules read the files before any student code runs (and could rewrite them).
     static = {c.name: _judge(lambda: c.source_rule(root)) for c in cases if c.source_rule is not None}
-    outcomes = run_cases(server, root, jobs, limits) if jobs else {}
+    outcomes = run_cases(server, root, jobs, limits, account) if jobs else {}
     run_reference = _reference_runner(server, reference_root) if reference_root else None
     memo, results = {}, []
     for case in cases:

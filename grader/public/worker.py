@@ -110,7 +110,20 @@ def _start_worker(conn, request, readable, roots):
     os.setsid()
     root = request["root"]
     mode = "off"
-    if request["sandbox"]:
+    account = request["account"]   # without namespaces, as root: the user of its own to become
+    if account:
+        sandbox.become(account["uid"], account["cgroups"])
+        unreadable = [path for path in readable if not os.access(path, os.R_OK | os.X_OK)]
+        if unreadable:  # a Python installed in /root, say: say so rather than fail each import later
+            protocol.send(conn, protocol.hello(None, error=f"worker users cannot read {', '.join(unreadable)}: "
+                                                           "install Python where every user may read it"))
+            os._exit(70)
+        network = "sockets refused" if sandbox.refuse_network() else "open (no seccomp here)"
+        mode = f"user {account['uid']}; network {network}"
+        os.environ.update(HOME=account["home"], TMPDIR=account["home"])
+        if "tempfile" in sys.modules:
+            sys.modules["tempfile"].tempdir = None   # found again, from TMPDIR
+    elif request["sandbox"]:
         try:
             root = sandbox.isolate(root, readable, conn, "namespaces", roots)
             mode = None  # the sandbox's supervisor has said hello for us
@@ -120,7 +133,7 @@ def _start_worker(conn, request, readable, roots):
     if mode is not None:
         protocol.send(conn, protocol.hello(os.getpid(), mode))
     limits = dict(request["limits"])
-    if os.getuid() != sandbox.NOBODY:
+    if os.getuid() != sandbox.NOBODY and not account:
         limits.pop("RLIMIT_NPROC", None)  # counted per user: safe only for one that runs nothing but workers
     for name, value in limits.items():
         if value is not None and hasattr(resource, name):
