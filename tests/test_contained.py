@@ -250,3 +250,49 @@ def test_300_mib_in_tmp_fails_the_case_that_wrote_it_and_is_removed(run):
 
 def test_no_process_of_the_run_outlives_it(run):
     assert run.reaper.get("leftover") == {}
+
+
+NOT_ROOT = 65534
+
+
+@pytest.fixture
+def as_another_user(tmp_path):
+    """run(*grader arguments) -> CompletedProcess: the grader as an unprivileged user, without namespaces."""
+    if os.geteuid() != 0:
+        unavailable("needs root to become another user in a user namespace of its own")
+    folder = tempfile.mkdtemp(prefix="not-root-", dir="/tmp")
+    os.chmod(folder, 0o777)
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def run(*arguments):
+        return subprocess.run([*MODES["no namespaces"], "--user", str(NOT_ROOT), sys.executable, "-m", "grader",
+                               *arguments], cwd=repo, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "HOME": folder})
+    yield run, folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("command", ["grade", "gradescope"])
+def test_a_grader_that_is_not_root_refuses_to_grade_without_namespaces(as_another_user, repo, command):
+    run, folder = as_another_user
+    submission = _complete(os.path.join(folder, "student"), Context(solution=os.path.join(repo, "solutions",
+                                                                                          ASSIGNMENT)))
+    where = (["--out", os.path.join(folder, "out"), submission] if command == "grade" else
+             ["--submission-dir", submission, "--results", os.path.join(folder, "results", "results.json")])
+    result = run(command, "--assignment", ASSIGNMENT, "--cases", KNN, *where) if command == "grade" else \
+        run(command, "--assignment", ASSIGNMENT, *where)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Refusing to grade" in result.stdout
+    for fix in ("run the grader as root", "enable user namespaces", "--sandbox off"):
+        assert fix in result.stdout
+    assert not os.path.exists(os.path.join(folder, "results", "results.json"))
+
+
+def test_a_grader_that_is_not_root_grades_as_itself_with_sandbox_off(as_another_user, repo):
+    run, folder = as_another_user
+    submission = _complete(os.path.join(folder, "student"), Context(solution=os.path.join(repo, "solutions",
+                                                                                          ASSIGNMENT)))
+    result = run("grade", "--assignment", ASSIGNMENT, "--cases", KNN, "--sandbox", "off", "--no-progress",
+                 "--out", os.path.join(folder, "out"), submission)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING: NO SANDBOX: --sandbox off (student code runs as the grader's own user)" in result.stdout

@@ -1,13 +1,14 @@
 """Run a command where the kernel refuses new user namespaces, as Gradescope's
 container does, without touching the host's settings.
 
-    python tests/without_namespaces.py COMMAND...
+    python tests/without_namespaces.py [--user UID] COMMAND...
 
 As root only: the command runs in a new user namespace that maps every uid
 and gid to itself (so root stays root, and the grader's worker users exist),
 in which user.max_user_namespaces is 0.  That limit belongs to this user
 namespace: the host's own /proc/sys/user/max_user_namespaces is unchanged,
-and every other process on the machine keeps its namespaces.
+and every other process on the machine keeps its namespaces.  With --user,
+the command runs as that (unprivileged) user: a grader that is not root.
 (`unshare --map-users` would need newuidmap for a map this large.)
 
 A worker user must be able to read the Python installation.  Where it lives
@@ -23,7 +24,7 @@ CLONE_NEWUSER = 0x10000000
 EVERY_ID = "0 0 4294967295\n"
 
 
-def main(command):
+def main(command, user=None):
     libc = ctypes.CDLL(None, use_errno=True)
     ready_r, ready_w = os.pipe()
     mapped_r, mapped_w = os.pipe()
@@ -39,6 +40,10 @@ def main(command):
             _show_alone(python, libc)
         with open("/proc/sys/user/max_user_namespaces", "w") as f:
             f.write("0")
+        if user is not None:
+            os.setgroups([])
+            os.setresgid(user, user, user)
+            os.setresuid(user, user, user)
         os.execvp(command[0], command)
     os.read(ready_r, 1)
     for name in ("uid_map", "gid_map"):
@@ -75,4 +80,8 @@ def _show_alone(path, libc):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    arguments = sys.argv[1:]
+    user = None
+    if arguments[:1] == ["--user"]:
+        user, arguments = int(arguments[1]), arguments[2:]
+    sys.exit(main(arguments, user))

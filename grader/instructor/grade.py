@@ -286,7 +286,7 @@ def summary(done, seconds, out_dir, sandbox, limits=""):
         lines.insert(number + 1, f"  {report.HAND_GRADED}")
     if sandbox.startswith("NO SANDBOX"):
         lines += [f"WARNING: {sandbox}.", "Student code ran with resource limits only: it could read files and use "
-                  "the network. Grade on Linux with user namespaces enabled (or --sandbox require)."]
+                  "the network. Grade on Linux with user namespaces enabled (or --sandbox require), or as root."]
     else:
         lines.append(f"Sandbox: {sandbox}")
     if limits:
