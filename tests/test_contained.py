@@ -38,7 +38,7 @@ if os.fork() == 0:
         os.closerange(3, 4096)   # nothing of the worker's: the daemon lives on its own
         targets = {"suite": "@REPO@/grader/suites/assignment1/hidden.py",
                    "reference": "@SOLUTION@/cs231n/classifiers/k_nearest_neighbor.py"}
-        results = {"own_results": "@OUT@/students/setsid_daemon/results.json", "grades": "@OUT@/grades.csv",
+        results = {"own_results": "@RESULTS@", "grades": "@OUT@/grades.csv",
                    "other_results": "@OUT@/students/complete_first/results.json"}
         end = time.monotonic() + 60
         while time.monotonic() < end:
@@ -155,7 +155,8 @@ def run(repo):
     submissions, out = os.path.join(base, "submissions"), os.path.join(base, "out")
     os.mkdir(submissions)
     ctx = Context(out=out, repo=repo, solution=os.path.join(repo, "solutions", ASSIGNMENT), drop=drop,
-                  submissions=submissions, marker=f"contained-{uuid.uuid4().hex}")
+                  submissions=submissions, marker=f"contained-{uuid.uuid4().hex}",
+                  results=os.path.join(out, "students", "setsid_daemon", "results.json"))
     paths = [builder(os.path.join(submissions, name), ctx) for name, builder, _ in SUBMISSIONS]
     before = _tree_digest(os.path.join(submissions, "complete_first"))
     command = [sys.executable, "-m", "grader", "grade", "--assignment", ASSIGNMENT, "--out", out, "--cases", KNN,
@@ -296,3 +297,31 @@ def test_a_grader_that_is_not_root_grades_as_itself_with_sandbox_off(as_another_
                  "--out", os.path.join(folder, "out"), submission)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING: NO SANDBOX: --sandbox off (student code runs as the grader's own user)" in result.stdout
+
+
+def test_in_gradescope_a_setsid_daemon_is_ended_before_results_json_is_written(repo):
+    """`grader gradescope` in a container without namespaces: the daemon reads nothing and rewrites nothing."""
+    if os.geteuid() != 0:
+        unavailable("without namespaces, only a root grader contains student code (a user per submission)")
+    base = tempfile.mkdtemp(prefix="contained-gradescope-", dir="/tmp")
+    try:
+        os.chmod(base, 0o755)
+        drop, results = os.path.join(base, "drop"), os.path.join(base, "results", "results.json")
+        os.mkdir(drop)
+        os.chmod(drop, 0o1777)
+        ctx = Context(out=os.path.join(base, "out"), repo=repo, drop=drop, results=results,
+                      solution=os.path.join(repo, "solutions", ASSIGNMENT))
+        submission = in_method("compute_distances_two_loops", DAEMON)(os.path.join(base, "submission"), ctx)
+        result = subprocess.run([*MODES["no namespaces"], sys.executable, "-m", "grader", "gradescope",
+                                 "--assignment", ASSIGNMENT, "--submission-dir", submission, "--results", results],
+                                cwd=repo, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+        assert result.returncode == 0, result.stdout + result.stderr
+        time.sleep(1)   # a daemon still alive would write again meanwhile
+        with open(results) as f:
+            graded = json.load(f)
+        alive = [float(name[len("alive-"):]) for name in os.listdir(drop) if name.startswith("alive-")]
+        assert alive and max(alive) < os.path.getmtime(results)
+        assert [name for name in os.listdir(drop) if name.startswith(("read-", "wrote-"))] == []
+        assert graded["score"] == sum(t["max_score"] for t in graded["tests"])
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

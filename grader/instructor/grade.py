@@ -209,9 +209,14 @@ def score_one(context, server, named, scratch):
                 account.adopt(root, os.path.join(workdir, "home"))
             results = score_submission(server, root, context.cases, context.jobs, context.references,
                                        reference_root=context.reference_root, account=account)
+        except accounts.AccountError as exc:
+            raise GraderFault(str(exc)) from exc
         finally:
             if account:  # every process of its user ends before any result is written
-                account.release()
+                try:
+                    account.release()
+                except accounts.AccountError as exc:
+                    raise GraderFault(str(exc)) from exc
         notices = tuple(filter(None, [legacy.notice(root)]))
         return Scored(student, "graded", results, digest, time.monotonic() - began, notices)
     finally:
