@@ -111,7 +111,8 @@ def part2(copies):
                                     cwd=REPO, capture_output=True, text=True)
             seconds = time.perf_counter() - began
             status = "" if result.returncode == 0 else f"  (exit {result.returncode}: {result.stdout[-300:]})"
-            print(f"  {name:16} {seconds:6.2f} s in all, {seconds / copies * 1000:7.1f} ms a submission (fixed costs shared){status}")
+            print(f"  {name:16} {seconds:6.2f} s in all, {seconds / copies * 1000:7.1f} ms a submission "
+                  f"(fixed costs shared){status}")
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -8,9 +8,10 @@ submission is graded, so that parallel graders (threads, Dask workers,
 other runs on the machine) never share one.  For the submission that user
 
 - may read its private copy (through its group) and write only a home
-  folder beside it (HOME and TMPDIR) and the shared scratch folders: `private` makes what it must not read (solutions/, the
-  suites, .git, the output folder, the other submissions) unreadable to
-  "other" for the run, and the scratch folder can be crossed but not listed;
+  folder beside it (HOME and TMPDIR) and the shared scratch folders;
+  `private` makes what it must not read (solutions/, the suites, .git, the
+  output folder, the other submissions) unreadable to "other" for the run,
+  and the scratch folder can be crossed but not listed;
 - runs in a cgroup of its own (v1: memory and pids controllers) where the
   grader may create one, else under RLIMIT_NPROC, which counts per user;
 - loses every process it has when the submission is done, however they

@@ -112,7 +112,7 @@ class ForkServer:
             pass_fds=[theirs.fileno()], env=env, cwd=tempfile.gettempdir(),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         theirs.close()
-        self.isolated, self.confined, self.cgroups = False, False, False
+        self.isolated, self.confined = False, False
         self.sandbox = "NO SANDBOX: --sandbox off (student code runs as the grader's own user)"
         if sandbox != "off":
             try:
@@ -138,25 +138,26 @@ class ForkServer:
             return
         if required:
             raise RuntimeError(f"a sandbox was required but namespaces are unavailable ({mode})")
-        refused = mode
+        refused = mode.removeprefix("unavailable: ")
+        why_not_root = "a grader that is not root cannot give each submission a user of its own"
         if os.geteuid() == 0 and sys.platform.startswith("linux"):
-            self.confined = True
             try:
-                mode = self._try(isolated=False, account=self.account(Limits()))
+                mode = self._try(isolated=False, account=accounts.Account(Limits()))
             except accounts.AccountError as exc:
                 mode = f"unavailable: {exc}"
             self.confined = mode.startswith("user ")
+            why_not_root = f"a user of its own per submission failed too ({mode.removeprefix('unavailable: ')})"
         if self.confined:
             self.sandbox = (f"a user of its own per submission ({accounts.UID_BASE}+slot; {mode.split('; ', 1)[1]}; "
-                            f"no namespaces: {refused.removeprefix('unavailable: ')})")
+                            f"no namespaces: {refused})")
             return
-        self.sandbox = f"NO SANDBOX: {refused}"
+        self.sandbox = f"NO SANDBOX: unavailable: {refused}"
         if grading:
             raise SandboxRefused(
                 f"Refusing to grade: student code would run as this grader's own user (uid {os.geteuid()}), "
                 f"able to read the hidden suite and the references and to rewrite results. User namespaces are "
-                f"unavailable ({refused.removeprefix('unavailable: ')}), and a grader that is not root cannot give "
-                "each submission a user of its own. Fix one of: run the grader as root; enable user namespaces "
+                f"unavailable ({refused}), and {why_not_root}. Fix one of: run the grader as root; "
+                "enable user namespaces "
                 "(sysctl user.max_user_namespaces=15000, or kernel.unprivileged_userns_clone=1 on Debian kernels); "
                 "or pass --sandbox off to accept running student code as yourself.")
 
