@@ -104,8 +104,6 @@ def main(argv=None):
                             help="report pairs whose answers to a function are at least this similar (default: 0.8)")
     similarity.add_argument("--solutions", default=os.path.join(REPO_ROOT, "solutions"),
                             help="folder holding the reference solutions (default: solutions/)")
-    similarity.add_argument("--assignments", default=os.path.join(REPO_ROOT, "assignments"),
-                            help="folder holding the released starter code (default: assignments/)")
 
     args = parser.parse_args(argv)
     if args.command == "release":
@@ -138,8 +136,7 @@ def main(argv=None):
     if args.command == "similarity":
         from grader.instructor import similarity as command
         return command.run(args.assignment, args.submissions, args.out, against=args.against,
-                           threshold=args.threshold, solutions_root=args.solutions,
-                           assignments_root=args.assignments)
+                           threshold=args.threshold, solutions_root=args.solutions)
     if not args.submissions and not args.nbgrader_course:
         grade.error("give the SUBMISSION folders or zips to grade, or --nbgrader-course DIR")
     options = dict(workers=args.jobs, seed=args.seed, solutions_root=args.solutions,
