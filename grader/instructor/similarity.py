@@ -15,11 +15,14 @@ the instructions never count, whatever a student did around them.
 
 Normalised answers are fingerprinted by winnowing (copydetect's `winnow`,
 as MOSS does: of every window of WINDOW k-grams of K characters, the
-smallest hash).  Fingerprints that more than half of a class's
-answers share (in a class of at least `MIN_CLASS_FOR_COMMON`) are what
-anyone writes, and are dropped.  A pair's similarity for a function is the
-smaller of the two shares of each answer covered by shared k-grams, so that
-a short answer inside a long one does not count as a copy of it.
+smallest hash).  A fingerprint found in more than COMMON of the class's
+answers to a function is what anyone writes (MOSS's -m): it is no evidence.
+What an answer's other fingerprints cover is its distinctive material; a
+pair's similarity is the smaller of the two shares of each answer's
+distinctive material that the other answer has too, reported when they
+have at least MIN_SHARED such characters in common.  So neither a one-line
+answer everyone writes alike nor a short answer inside a long one is
+reported, and a copy that also copies what everyone writes still is.
 """
 import ast
 import copy
@@ -41,10 +44,10 @@ import numpy as np
 from grader.instructor.regions import find_regions, python_view, sources
 from grader.public.files import SubmissionError, prepare, student_id
 
-K = 25                     # characters per k-gram (copydetect's noise threshold)
-WINDOW = 6                 # winnowing window: any match of K + WINDOW - 1 characters is found
-COMMON_FRACTION = 0.5      # fingerprints in more than this share of a class's answers are dropped ...
-MIN_CLASS_FOR_COMMON = 10  # ... once the class has this many answers to a function
+K = 25           # characters per k-gram (copydetect's noise threshold)
+WINDOW = 6       # winnowing window: any match of K + WINDOW - 1 characters is found
+COMMON = 10      # a fingerprint in more of a class's answers than this is what anyone writes (MOSS's -m)
+MIN_SHARED = 50  # fewer distinctive characters in common than this is no evidence (two k-grams' worth)
 NOTICE = ("Similarity is evidence for a person to weigh, never a verdict: two students can reach the same answer "
           "on their own. It is computed on the answer regions only, never changes a score, and is not shown to "
           "students.")
@@ -105,8 +108,10 @@ def _statements(body, lines):
 
 
 def _text(node):
-    """A statement (or a compound statement's header, its blocks emptied) normalised, without spaces."""
-    return re.sub(r"\s+", "", ast.unparse(_Normalise().visit(copy.deepcopy(node))))
+    """A statement (or a compound statement's header, its blocks emptied)
+    normalised, without spaces.  It normalises the tree in place: each
+    statement's text is taken once, and no copy is worth its time."""
+    return re.sub(r"\s+", "", ast.unparse(_Normalise().visit(node)))
 
 
 # ------------------------------------------------------------- answers
@@ -140,37 +145,56 @@ def _find_def(tree, qualname):
     return scope
 
 
-def _parsed_sources(files, unit):
-    """[(source, tree)] where `unit` may be found among {path: text} `files`."""
-    found = []
-    if unit.file.endswith(".py"):
-        if unit.file in files:
-            found.append(files[unit.file])
-    elif unit.file in files:
-        try:
-            notebook = json.loads(files[unit.file])
-        except ValueError:
-            return []
-        for cell in notebook.get("cells", []):
-            if cell.get("cell_type") != "code":
+class Parsed:
+    """A submission's files ({path: text}), each module and notebook cell
+    parsed once, and only if it may hold what is looked for."""
+
+    def __init__(self, files):
+        self.files, self.cells, self.trees = files, {}, {}
+
+    def _cells(self, file):
+        """[(source, grade_id)] of a module, or of a notebook's code cells."""
+        if file not in self.cells:
+            found = []
+            if file in self.files and file.endswith(".py"):
+                found.append((self.files[file], ""))
+            elif file in self.files:
+                try:
+                    cells = json.loads(self.files[file]).get("cells", [])
+                except (ValueError, AttributeError):
+                    cells = []
+                for cell in cells if isinstance(cells, list) else []:
+                    if isinstance(cell, dict) and cell.get("cell_type") == "code":
+                        source = cell.get("source", "")
+                        grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id", "")
+                        found.append(("".join(source) if isinstance(source, list) else str(source), grade_id))
+            self.cells[file] = found
+        return self.cells[file]
+
+    def sources(self, unit):
+        """[(source, tree)] of the module or cells where `unit` may be: a cell
+        with its grade_id, or a module or cell that defines its name."""
+        name = unit.qualname.split(".")[-1]
+        parsed = []
+        for index, (source, grade_id) in enumerate(self._cells(unit.file)):
+            if (unit.qualname and f"def {name}" not in source) or (not unit.qualname and grade_id != unit.cell_id):
                 continue
-            if unit.cell_id and cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") != unit.cell_id:
-                continue
-            source = cell.get("source", "")
-            found.append("".join(source) if isinstance(source, list) else source)
-    parsed = []
-    for source in found:
-        try:
-            parsed.append((source, ast.parse(python_view(source))))
-        except (SyntaxError, ValueError):
-            continue
-    return parsed
+            key = (unit.file, index)
+            if key not in self.trees:
+                try:
+                    self.trees[key] = ast.parse(python_view(source))
+                except (SyntaxError, ValueError, RecursionError):
+                    self.trees[key] = None
+            if self.trees[key] is not None:
+                parsed.append((source, self.trees[key]))
+        return parsed
 
 
-def statements_of(files, unit):
-    """(source lines, statements) of `unit` among `files`, or None when it is not there."""
+def statements_of(parsed, unit):
+    """(source lines, statements) of `unit` in a `Parsed` submission, or None
+    when it is not there (the last definition wins, as in Python)."""
     candidates = []
-    for source, tree in _parsed_sources(files, unit):
+    for source, tree in parsed.sources(unit):
         if unit.qualname:
             node = _find_def(tree, unit.qualname)
             if node is not None:
@@ -214,9 +238,9 @@ def own_statements(statements, starter):
 
 def answers_of(owner, files, units, starters):
     """The Answers of one submission ({path: text}), one per unit it answers."""
-    found = []
+    found, parsed = [], Parsed(files)
     for unit in units:
-        read = statements_of(files, unit)
+        read = statements_of(parsed, unit)
         if read is None:
             continue
         lines, statements = read
@@ -267,7 +291,7 @@ def starter_files(solution_dir):
 
 def starter_statements(solution_dir, units):
     """{unit: statements} of the starter code (see `starter_files`)."""
-    released = starter_files(solution_dir)
+    released = Parsed(starter_files(solution_dir))
     starters = {}
     for unit in units:
         read = statements_of(released, unit)
@@ -294,12 +318,13 @@ def fingerprint(answer):
 
 
 def _covered(answer, hashes):
-    """Share of `answer`'s doc inside k-grams whose hash is in `hashes`, and the statements they touch."""
+    """How many characters of `answer`'s normalised text lie in k-grams whose
+    hash is in `hashes`, and the statements they touch."""
     mask = np.zeros(len(answer.doc), dtype=bool)
     for h in hashes:
         for start in answer.where[h]:
             mask[start:start + K] = True
-    return float(mask.mean()), sorted(set(answer.owners[mask].tolist()))
+    return int(mask.sum()), sorted(set(answer.owners[mask].tolist()))
 
 
 @dataclass
@@ -307,16 +332,21 @@ class Pair:
     unit: Unit
     a: Answer
     b: Answer
-    score: float
-    share_a: float
+    score: float          # the smaller of share_a and share_b
+    share_a: float        # of a's distinctive material, the share b has too
     share_b: float
-    matched_a: list
+    shared_chars: int     # distinctive characters the two have in common (the smaller count)
+    matched_a: list       # statements of a in shared fragments
     matched_b: list
 
 
-def compare(answers, threshold, min_class=MIN_CLASS_FOR_COMMON, common_fraction=COMMON_FRACTION):
-    """Pairs of answers to the same unit at least `threshold` similar,
-    best first; known sources are compared with the class, never with each
+def compare(answers, threshold, common=COMMON, min_shared=MIN_SHARED):
+    """Pairs of answers to the same unit at least `threshold` similar, best
+    first.  An answer's distinctive material is what its fingerprints that at
+    most `common` of the class's answers have cover; a pair's share for each
+    side is how much of that side's distinctive material the other has too,
+    and pairs with fewer than `min_shared` such characters in common are not
+    evidence.  Known sources are compared with the class, never with each
     other.  Returns (pairs, {unit: answers compared})."""
     by_unit = defaultdict(list)
     for answer in answers:
@@ -325,16 +355,16 @@ def compare(answers, threshold, min_class=MIN_CLASS_FOR_COMMON, common_fraction=
     pairs, counts = [], {}
     for unit, group in by_unit.items():
         counts[unit] = len(group)
-        students = [a for a in group if not a.known]
         frequency = defaultdict(int)
-        for answer in students:
-            for h in answer.hashes:
-                frequency[h] += 1
-        common = ({h for h, n in frequency.items() if n > common_fraction * len(students)}
-                  if len(students) >= min_class else set())
+        for answer in group:
+            if not answer.known:
+                for h in answer.hashes:
+                    frequency[h] += 1
+        rare = [{h for h in answer.hashes if frequency[h] <= common} for answer in group]
+        distinctive = [_covered(answer, hashes)[0] for answer, hashes in zip(group, rare)]
         postings = defaultdict(list)
-        for index, answer in enumerate(group):
-            for h in answer.hashes - common:
+        for index, hashes in enumerate(rare):
+            for h in hashes:
                 postings[h].append(index)
         shared = defaultdict(set)
         for h, holders in postings.items():
@@ -343,16 +373,18 @@ def compare(answers, threshold, min_class=MIN_CLASS_FOR_COMMON, common_fraction=
                     shared[(i, j)].add(h)
         for (i, j), hashes in shared.items():
             a, b = group[i], group[j]
-            # An upper bound first: each shared fingerprint covers at most K + WINDOW - 1 characters.
-            if len(hashes) * (K + WINDOW - 1) < threshold * min(len(a.doc), len(b.doc)):
+            # Cheap bounds first: each fingerprint covers at most K + WINDOW - 1 characters.
+            most = len(hashes) * (K + WINDOW - 1)
+            if most < min_shared or most < threshold * min(distinctive[i], distinctive[j]):
                 continue
-            share_a, matched_a = _covered(a, hashes)
-            share_b, matched_b = _covered(b, hashes)
+            chars_a, matched_a = _covered(a, hashes)
+            chars_b, matched_b = _covered(b, hashes)
+            share_a, share_b = chars_a / distinctive[i], chars_b / distinctive[j]
             score = min(share_a, share_b)
-            if score >= threshold:
+            if score >= threshold and min(chars_a, chars_b) >= min_shared:
                 pairs.append(Pair(unit, a, b, round(score, 3), round(share_a, 3), round(share_b, 3),
-                                  matched_a, matched_b))
-    pairs.sort(key=lambda p: (-p.score, p.unit.file, p.unit.name, p.a.owner, p.b.owner))
+                                  min(chars_a, chars_b), matched_a, matched_b))
+    pairs.sort(key=lambda p: (-p.score, -p.shared_chars, p.unit.file, p.unit.name, p.a.owner, p.b.owner))
     return pairs, counts
 
 
@@ -361,10 +393,10 @@ def write_csv(path, pairs):
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["function", "file", "student_a", "student_b", "similarity", "share_of_a", "share_of_b",
-                         "b_is_known_source"])
+                         "shared_characters", "known_source"])
         for p in pairs:
             writer.writerow([p.unit.name, p.unit.file, p.a.owner, p.b.owner, p.score, p.share_a, p.share_b,
-                             "yes" if p.b.known or p.a.known else "no"])
+                             p.shared_chars, "yes" if p.b.known or p.a.known else "no"])
 
 
 def _side(answer, matched):
@@ -394,9 +426,10 @@ def write_html(path, assignment, pairs, counts, threshold, seconds):
                       for u, n in sorted(counts.items(), key=lambda kv: (kv[0].file, kv[0].name)))
     sections = "".join(
         f"<h3>{rank}. <code>{e(p.unit.name)}</code> ({e(p.unit.file)}): {e(p.a.owner)} and {e(p.b.owner)}, "
-        f"similarity {p.score:.0%}</h3><p>{p.share_a:.0%} of {e(p.a.owner)}'s answer and {p.share_b:.0%} of "
-        f"{e(p.b.owner)}'s lie in shared fragments (highlighted) after names, literals and layout are "
-        f"normalised.</p><div class='pair'><div><b>{e(p.a.owner)}</b>{_side(p.a, p.matched_a)}</div>"
+        f"similarity {p.score:.0%}</h3><p>Of what is distinctive in each answer (fragments at most "
+        f"{COMMON} classmates also wrote), {p.share_a:.0%} of {e(p.a.owner)}'s and {p.share_b:.0%} of "
+        f"{e(p.b.owner)}'s is in the other's, {p.shared_chars} normalised characters; the statements in shared "
+        f"fragments are highlighted. Names, literals, comments and layout do not count.</p><div class='pair'><div><b>{e(p.a.owner)}</b>{_side(p.a, p.matched_a)}</div>"
         f"<div><b>{e(p.b.owner)}</b>{_side(p.b, p.matched_b)}</div></div>"
         for rank, p in enumerate(pairs, 1)) or "<p>No pair reaches the threshold.</p>"
     with open(path, "w") as f:
@@ -409,9 +442,22 @@ def write_html(path, assignment, pairs, counts, threshold, seconds):
 
 
 # ------------------------------------------------------------- command
-def collect(assignment, submissions, against=None, solutions_root="solutions"):
+def _read_one(task):
+    """The fingerprinted Answers of one (owner, path), or a problem (in a pool process)."""
+    owner, path, units, starters = task
+    with tempfile.TemporaryDirectory(prefix="grader-similarity-") as scratch:
+        try:
+            files = read_submission(path, scratch)
+        except (SubmissionError, OSError) as exc:
+            return [], f"{owner}: could not be read ({exc})"
+    return [fingerprint(a) for a in answers_of(owner, files, units, starters)], None
+
+
+def collect(assignment, submissions, against=None, solutions_root="solutions", workers=None):
     """Every Answer of `submissions` (and of the known sources in `against`),
-    fingerprinted; and the problems met reading them."""
+    fingerprinted, read by `workers` processes; and the problems met."""
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
     solution_dir = os.path.join(solutions_root, assignment)
     units = units_of(solution_dir)
     starters = starter_statements(solution_dir, units)
@@ -419,16 +465,21 @@ def collect(assignment, submissions, against=None, solutions_root="solutions"):
     if against:
         sources += [(f"known:{student_id(name)}", os.path.join(against, name)) for name in sorted(os.listdir(against))
                     if not name.startswith(".")]
+    tasks = [(owner, path, units, starters) for owner, path in sources]
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(tasks) < 8:
+        done = map(_read_one, tasks)
+    else:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        done = pool.map(_read_one, tasks, chunksize=max(1, len(tasks) // (4 * workers)))
     answers, problems = [], []
-    with tempfile.TemporaryDirectory(prefix="grader-similarity-") as scratch:
-        for owner, path in sources:
-            try:
-                files = read_submission(path, scratch)
-            except (SubmissionError, OSError) as exc:
-                problems.append(f"{owner}: could not be read ({exc})")
-                continue
-            answers += answers_of(owner, files, units, starters)
-    return [fingerprint(a) for a in answers], problems
+    for found, problem in done:
+        answers += found
+        if problem:
+            problems.append(problem)
+    if workers > 1 and len(tasks) >= 8:
+        pool.shutdown()
+    return answers, problems
 
 
 def run(assignment, submissions, out_dir, against=None, threshold=0.8, solutions_root="solutions"):
