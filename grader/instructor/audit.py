@@ -125,7 +125,7 @@ def run_audit(assignment, solutions_root="solutions", cases=None, workers=None, 
     outcomes = {}
     with ForkServer.for_assignment(assignment, sandbox) as server, \
             tempfile.TemporaryDirectory(prefix="grader-audit-") as scratch:
-        jobs = build_jobs(cases, seed, time_scale)
+        jobs = build_jobs(cases, seed, time_scale, solution_dir)   # lent files are the reference's
         references = reference_outputs(server, solution_dir, cases, jobs)
         base = private_copy(solution_dir, os.path.join(scratch, "reference"))
         with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:

@@ -434,14 +434,15 @@ def duplicated_points(rng):
 
 def sorted_training(classifier):
     """Training data ordered by label, in small minibatches: a minibatch drawn
-    from the first examples only sees one class and cannot learn the others."""
+    from the first examples only sees one class and cannot learn the others
+    (the learned weights are scored on held-out examples, as in `learns`)."""
     def plan(rng):
-        X, y = blobs(rng, 300, 5, 3)
-        order = np.argsort(y, kind="stable")
+        X, y = blobs(rng, 300 + HELD_OUT, 5, 3)
+        order = np.argsort(y[:300], kind="stable")
         return (classifier.steps(Call("train", X[order], y[order], learning_rate=1e-2, reg=1e-5, num_iters=150,
                                       batch_size=20, save="history"),
-                                 Call("predict", X[order], save="predictions")),
-                {"y": y[order], "num_iters": 150})
+                                 classifier.get("W", save="W")),
+                {"X": X[300:], "y": y[300:], "num_iters": 150})
     return plan
 
 
