@@ -1,5 +1,5 @@
 """`python -m grader audit`: the mutation operators, the audit of a suite,
-and the floor each assignment records (CI runs the full audit: about 20 s
+and the floor each assignment records (CI runs the full audit: 20 to 30 s
 for assignment 1 on 2 cores)."""
 import json
 import os

@@ -270,7 +270,10 @@ def html_page(report, goal=0.95):
         f"<details><summary><code>{e(entry['function'])}</code>: {e(s['operator'])}, line {s['line']} "
         f"(id <code>{e(s['id'])}</code>)</summary>{_diff_html(s['diff'])}</details>"
         for entry, _ in summary_rows(report) for s in entry["survivors"]) or "<p>None.</p>"
-    cases = "".join(f"<tr><td><code>{e(n)}</code></td><td>{c['kills']}</td></tr>" for n, c in report["cases"].items())
+    named = {m["id"]: f"{m['function']}: {m['operator']}, line {m.get('line', '?')}" for m in report["mutants"]}
+    cases = "".join(f"<tr><td><code>{e(n)}</code></td><td>{c['kills']}</td><td><details><summary>which</summary>"
+                    f"{'<br>'.join(e(named[i]) + f' (<code>{e(i)}</code>)' for i in c['mutants'])}</details></td></tr>"
+                    for n, c in report["cases"].items())
     idle = "".join(f"<li><code>{e(n)}</code></li>" for n in report["idle_cases"]) or "<li>None.</li>"
     ungraded = "".join(f"<li>{e(r)}</li>" for r in report["ungraded_regions"]) or "<li>None.</li>"
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Mutation audit: {e(report['assignment'])}"
@@ -282,7 +285,7 @@ def html_page(report, goal=0.95):
             f"{''.join(rows)}</table><h2>Survivors</h2><p>Each is a gap (add a case) or equivalent to the "
             f"reference (mark its id in the suite's <code>equivalent.py</code>).</p>{survivors}"
             f"<h2>Cases that kill nothing</h2><ul>{idle}</ul><h2>Which case killed which mutants</h2>"
-            f"<table><tr><th>case</th><th>mutants killed</th></tr>{cases}</table>"
+            f"<table><tr><th>case</th><th>mutants killed</th><th>mutants</th></tr>{cases}</table>"
             f"<h2>Answer regions no case judges (not mutated)</h2><ul>{ungraded}</ul></body></html>\n")
 
 

@@ -450,7 +450,10 @@ def _read_one(task):
             files = read_submission(path, scratch)
         except (SubmissionError, OSError) as exc:
             return [], f"{owner}: could not be read ({exc})"
-    return [fingerprint(a) for a in answers_of(owner, files, units, starters)], None
+    try:
+        return [fingerprint(a) for a in answers_of(owner, files, units, starters)], None
+    except Exception as exc:   # code shaped so oddly that normalising it fails: that submission only is left out
+        return [], f"{owner}: could not be compared ({type(exc).__name__}: {exc})"
 
 
 def collect(assignment, submissions, against=None, solutions_root="solutions", workers=None):
