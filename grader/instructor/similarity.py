@@ -375,7 +375,7 @@ def compare(answers, threshold, common=COMMON, min_shared=MIN_SHARED):
             a, b = group[i], group[j]
             # Cheap bounds first: each fingerprint covers at most K + WINDOW - 1 characters.
             most = len(hashes) * (K + WINDOW - 1)
-            if most < min_shared or most < threshold * min(distinctive[i], distinctive[j]):
+            if most < min_shared or most < threshold * max(distinctive[i], distinctive[j]):
                 continue
             chars_a, matched_a = _covered(a, hashes)
             chars_b, matched_b = _covered(b, hashes)
@@ -419,6 +419,10 @@ td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}pre{margin:0;fo
 .hit{background:#ffd7a8}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}h3{margin-top:2em}"""
 
 
+def _count(n, noun):
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def write_html(path, assignment, pairs, counts, threshold, seconds):
     e = html.escape
     summary = "".join(f"<tr><td><code>{e(u.name)}</code> ({e(u.file)})</td><td>{n}</td>"
@@ -436,7 +440,7 @@ def write_html(path, assignment, pairs, counts, threshold, seconds):
         f.write(f"<!doctype html><html><head><meta charset='utf-8'><title>Similar answers: {e(assignment)}</title>"
                 f"<style>{STYLE}</style></head><body><h1>Similar answers in {e(assignment)}</h1>"
                 f"<p class='notice'><b>{e(NOTICE)}</b></p><p>Pairs whose answers to one function are at least "
-                f"{threshold:.0%} similar, best first ({len(pairs)} pairs; {seconds:.1f} s).</p>"
+                f"{threshold:.0%} similar, best first ({_count(len(pairs), 'pair')}; {seconds:.1f} s).</p>"
                 f"<table><tr><th>function</th><th>answers compared</th><th>pairs reported</th></tr>{summary}"
                 f"</table>{sections}</body></html>\n")
 
@@ -501,7 +505,7 @@ def run(assignment, submissions, out_dir, against=None, threshold=0.8, solutions
     for problem in problems:
         print(problem)
     print(f"Compared {len(submissions)} submissions{' and the known sources in ' + against if against else ''} "
-          f"in {seconds:.1f} s: {len(pairs)} pairs at least {threshold:.0%} similar for one function.")
+          f"in {seconds:.1f} s: {_count(len(pairs), 'pair')} at least {threshold:.0%} similar for one function.")
     print(NOTICE)
     print(f"Written to {out_dir}/: similarity.html (side by side), similarity.csv")
     return 0
