@@ -37,6 +37,7 @@ from grader.public.suite import instructor_part, load_cases
 
 SUITES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "suites")
 FLOOR_FILE = "audit_floor.json"
+GOAL = 0.95   # the kill rate every graded function should reach (the floor is what it must keep)
 
 
 # ------------------------------------------------------ what judges what
@@ -257,7 +258,7 @@ def _diff_html(diff):
     return "<pre>" + "\n".join(out) + "</pre>"
 
 
-def html_page(report, goal=0.95):
+def html_page(report, goal=GOAL):
     e = html.escape
     rows = []
     for entry, rate in summary_rows(report):
@@ -318,6 +319,10 @@ def run(assignment, out_dir, solutions_root="solutions", workers=None, seed=None
     if update_floor:
         record_floor(report, path)
         print(f"Recorded each function's kill rate as its floor in {path}")
+    short = [f"{e['function']} ({e['kill_rate']:.1%})" for e in report["functions"].values()
+             if e["kill_rate"] is not None and e["kill_rate"] < GOAL]
+    if short:
+        print(f"Below the goal of {GOAL:.0%}: {', '.join(short)}: see the survivors in audit.md.")
     if check_floor:
         if not os.path.exists(path):
             print(f"No floor recorded for {assignment} ({path}): run with --update-floor first.")
