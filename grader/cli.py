@@ -78,6 +78,35 @@ def main(argv=None):
                         help="the folder grading wrote, with gradebook.sqlite (default: grading-results)")
     export.add_argument("--csv", help="the CSV to write (default: OUT_DIR/<assignment>-nbgrader.csv)")
 
+    audit = commands.add_parser("audit", help="mutation-test the hidden suite on the reference's answers")
+    audit.add_argument("--assignment", required=True, help="e.g. assignment1")
+    audit.add_argument("--out", help="output folder (default: audit-results/<assignment>)")
+    audit.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="mutants graded at once (default: all cores)")
+    audit.add_argument("--functions", action="append", metavar="PATTERN",
+                       help="audit only the functions (or notebook cells) matching PATTERN, e.g. 'svm_*'")
+    audit.add_argument("--seed", type=int, help="seed of the hidden inputs (default: the suite's)")
+    audit.add_argument("--solutions", default=os.path.join(REPO_ROOT, "solutions"),
+                       help="folder holding the reference solutions (default: solutions/)")
+    audit.add_argument("--time-scale", type=float, default=1.0, help="multiply every case's time limit by this")
+    audit.add_argument("--sandbox", choices=["auto", "require", "off"], default="auto",
+                       help="namespaces around workers, as for grade")
+    audit.add_argument("--check-floor", action="store_true",
+                       help="exit 1 when a function kills fewer mutants than the floor recorded in the suite folder")
+    audit.add_argument("--update-floor", action="store_true",
+                       help="record each function's kill rate as its floor (grader/suites/<assignment>/audit_floor.json)")
+    audit.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    similarity = commands.add_parser("similarity", help="find similar answers across a class (evidence, never a verdict)")
+    similarity.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="folders or .zip files, one per student")
+    similarity.add_argument("--assignment", required=True, help="e.g. assignment1")
+    similarity.add_argument("--against", metavar="DIR",
+                            help="a folder of known sources (earlier years, public repositories), one per subfolder or zip")
+    similarity.add_argument("--out", default="similarity-results", help="output folder (default: similarity-results)")
+    similarity.add_argument("--threshold", type=float, default=0.8,
+                            help="report pairs whose answers to a function are at least this similar (default: 0.8)")
+    similarity.add_argument("--solutions", default=os.path.join(REPO_ROOT, "solutions"),
+                            help="folder holding the reference solutions (default: solutions/)")
+
     args = parser.parse_args(argv)
     if args.command == "release":
         from grader.instructor import release as command
@@ -100,6 +129,17 @@ def main(argv=None):
     if args.command == "export-nbgrader":
         from grader.instructor import nbgrader_layout as command
         return command.run_export(args.assignment, args.out_dir, args.csv)
+    if args.command == "audit":
+        from grader.instructor import audit as command
+        return command.run(args.assignment, args.out or os.path.join("audit-results", args.assignment),
+                           solutions_root=args.solutions, workers=args.jobs, seed=args.seed,
+                           time_scale=args.time_scale, sandbox=args.sandbox, functions=args.functions,
+                           check_floor=args.check_floor, update_floor=args.update_floor,
+                           progress=not args.no_progress)
+    if args.command == "similarity":
+        from grader.instructor import similarity as command
+        return command.run(args.assignment, args.submissions, args.out, against=args.against,
+                           threshold=args.threshold, solutions_root=args.solutions)
     if not args.submissions and not args.nbgrader_course:
         grade.error("give the SUBMISSION folders or zips to grade, or --nbgrader-course DIR")
     options = dict(workers=args.jobs, seed=args.seed, solutions_root=args.solutions,

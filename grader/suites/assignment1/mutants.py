@@ -119,3 +119,21 @@ BROKEN = {
         frozenset({"one_loop_random", "one_loop_one_test_point_one_feature", "one_loop_integer_pixels"})),
 }
 PLANTED = ["two_loops_forgets_sqrt", "votes_tie_to_largest_label", "cross_validation_trains_on_validation_fold"]
+
+
+# ============================================================================
+# The cases hidden.py's audit_cases() added (after the mutation audit) that
+# these planted bugs break as well.  Kept in one block so that it merges as
+# one piece.
+# ============================================================================
+from dataclasses import replace as _replace  # noqa: E402
+
+AUDIT_BREAKS = {
+    "no_loops_wrong_sign": {"no_loops_test_points_equal_training_points"},
+    "softmax_vectorized_unstable": {"softmax_loss_vectorized_scores_far_apart"},
+    "softmax_vectorized_forgets_reg_gradient": {"softmax_loss_vectorized_scores_far_apart"},
+    "train_steps_uphill": {"softmax_train_samples_every_example", "softmax_train_steps_by_the_learning_rate"},
+    "relu_backward_passes_everything": {"relu_backward_at_zero"},
+    "softmax_loss_layer_unstable": {"softmax_loss_layer_scores_far_apart"},
+}
+MUTANTS = {name: _replace(m, breaks=m.breaks | AUDIT_BREAKS.get(name, set())) for name, m in MUTANTS.items()}

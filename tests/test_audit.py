@@ -1,0 +1,103 @@
+"""`python -m grader audit`: the mutation operators, the audit of a suite,
+and the floor each assignment records (CI runs the full audit: 20 to 30 s
+for assignment 1 on 2 cores)."""
+import json
+import os
+
+import pytest
+
+from grader.instructor import audit
+from grader.instructor.mutation import mutants
+from grader.instructor.regions import Region, find_regions
+from grader.public.suite import load_cases
+from support import ASSIGNMENTS, REPO
+
+
+def mutated_lines(source, operator):
+    """The changed lines of every mutant `operator` makes of `source` (all of it one answer region)."""
+    region = Region("snippet.py", -1, 1, source.count("\n") + 1, "f")
+    return [[line[1:].strip() for line in m.diff.split("\n")[3:] if line.startswith("+")]
+            for m in mutants(region, source) if m.operator == operator]
+
+
+@pytest.mark.parametrize("operator, source, expected", [
+    ("dl/reduction_axis", "def f(x):\n    return np.sum(x, axis=0)\n", ["return np.sum(x, axis=1)"]),
+    ("dl/sum_for_mean", "def f(x):\n    return x.mean()\n", ["return x.sum()"]),
+    ("dl/regularisation", "def f(data, reg, W):\n    return data + 0.5 * reg * np.sum(W * W)\n",
+     ["return data"]),
+    ("dl/regularisation", "def f(data, reg, W):\n    return data + 0.5 * reg * np.sum(W * W)\n",
+     ["return data + 2 * (0.5 * reg * np.sum(W * W))"]),
+    ("dl/max_shift", "def f(x):\n    s = x - np.max(x, axis=1, keepdims=True)\n    return s\n", ["s = x"]),
+    ("dl/missing_sqrt", "def f(d):\n    return np.sqrt(d)\n", ["return d"]),
+    ("dl/dropped_transpose", "def f(X, d):\n    return X.T.dot(d)\n", ["return X.dot(d)"]),
+    ("dl/assign_for_accumulate", "def f(dw, x):\n    dw += x\n    return dw\n", ["dw = x"]),
+    ("dl/inplace_input", "def f(x):\n    out = np.maximum(0, x)\n    return out\n",
+     ["out = np.maximum(0, x, out=x)"]),
+    ("dl/mode_swap", "def f(p):\n    if p['mode'] == 'train':\n        return 1\n", ["if p['mode'] == 'test':"]),
+    ("dl/dropout_rescale", "def f(x, p):\n    mask = (np.random.rand(*x.shape) < p) / p\n    return x * mask\n",
+     ["mask = np.random.rand(*x.shape) < p"]),
+    ("dl/bias_correction", "def f(m, beta1, t):\n    mt = m / (1 - beta1 ** t)\n    return mt\n", ["mt = m"]),
+    ("general/swap_arguments", "def f(a, b):\n    return np.dot(a, b)\n", ["return np.dot(b, a)"]),
+    ("general/off_by_one", "def f(a, k):\n    return a[:k]\n", ["return a[:k + 1]"]),
+    ("general/drop_statement", "def f(a):\n    a.sort()\n    return a\n", ["pass"]),
+    ("cosmic-ray/ReplaceBinaryOperator_Add_Sub", "def f(a, b):\n    return a + b\n", ["return a - b"]),
+])
+def test_each_operator_makes_the_mistake_it_names(operator, source, expected):
+    assert expected in mutated_lines(source, operator)
+
+
+def test_only_answer_regions_are_mutated():
+    source = "def f(a, b):\n    c = a + b\n    ### BEGIN SOLUTION\n    d = c - a\n    ### END SOLUTION\n    return d\n"
+    made = mutants(Region("snippet.py", -1, 4, 4, "f"), source)
+    assert made and all(m.line == 4 for m in made)
+    assert all(m.source.split("\n")[1] == "    c = a + b" for m in made)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_equivalent_mutant_marked_is_still_made(assignment):
+    regions, texts = find_regions(os.path.join(REPO, "solutions", assignment))
+    made = {m.id for r in regions for m in mutants(r, texts[(r.file, r.cell)])}
+    assert set(audit.equivalents(assignment)) <= made
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_an_assignment_whose_answers_are_graded_records_a_floor(assignment):
+    regions, _ = find_regions(os.path.join(REPO, "solutions", assignment))
+    judged = audit.judging_cases(regions, load_cases(assignment, hidden=True))
+    assert os.path.exists(audit.floor_path(assignment)) == bool(judged)
+
+
+@pytest.mark.slow
+def test_a_mutant_the_suite_must_kill_is_killed():
+    report = audit.run_audit("assignment1", os.path.join(REPO, "solutions"), functions=["affine_forward"])
+    bias_subtracted = [m for m in report["mutants"] if m["operator"] == "cosmic-ray/ReplaceBinaryOperator_Add_Sub"]
+    assert [m["status"] for m in bias_subtracted] == ["killed"]
+    assert "affine_forward_multidimensional" in bias_subtracted[0]["killed_by"]
+    assert report["functions"]["cs231n/layers.py:affine_forward"]["kill_rate"] == 1.0
+
+
+@pytest.mark.slow
+def test_a_case_removed_from_the_suite_leaves_a_survivor_with_its_diff(tmp_path):
+    gap = [c for c in load_cases("assignment1", hidden=True) if c.name != "relu_forward_leaves_x_unchanged"]
+    report = audit.run_audit("assignment1", os.path.join(REPO, "solutions"), cases=gap, functions=["relu_forward"])
+    entry = report["functions"]["cs231n/layers.py:relu_forward"]
+    assert entry["survived"] == 1 and entry["kill_rate"] < 1.0
+    survivor = entry["survivors"][0]
+    assert survivor["operator"] == "dl/inplace_input"
+    assert "+    out = np.maximum(0, x, out=x)" in survivor["diff"].split("\n")
+    audit.write_reports(report, str(tmp_path))
+    assert "out = np.maximum(0, x, out=x)" in (tmp_path / "audit.md").read_text()
+    page = (tmp_path / "audit.html").read_text()
+    assert "out = np.maximum(0, x, out=x)" in page and "http" not in page.split("<body>")[1]
+    assert json.loads((tmp_path / "audit.json").read_text())["functions"]["cs231n/layers.py:relu_forward"][
+        "survived"] == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS if os.path.exists(audit.floor_path(a))])
+def test_every_graded_function_kills_at_least_its_recorded_floor(assignment):
+    report = audit.run_audit(assignment, os.path.join(REPO, "solutions"))
+    with open(audit.floor_path(assignment)) as f:
+        floor = json.load(f)
+    assert audit.below_floor(report, floor) == []
+    assert set(floor) == set(report["functions"]), "audit with --update-floor to record the new functions"
