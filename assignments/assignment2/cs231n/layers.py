@@ -412,8 +412,248 @@ def dropout_backward(dout, cache):
 # ----------------------------------------------------------------------
 
 
+def conv_forward_naive(x, w, b, conv_param):
+    """
+    Forward pass of a convolutional layer, written plainly.
+
+    The input has N examples, each with C channels, height H and width W. It
+    is convolved with F filters, each spanning all C channels and HH x WW
+    pixels. (As in every deep learning library, this is a cross-correlation:
+    the filter is not flipped.) Each filter slides over the zero-padded
+    input, `stride` pixels at a time in both directions; at every position
+    the output is the sum of the filter times the patch under it, plus the
+    filter's bias.
+
+    Inputs:
+    - x: Input data, of shape (N, C, H, W).
+    - w: Filter weights, of shape (F, C, HH, WW).
+    - b: Biases, of shape (F,).
+    - conv_param: A dictionary with the keys:
+      - 'stride': The number of pixels between neighbouring positions of
+        the filter, the same horizontally and vertically.
+      - 'pad': The number of rows and columns of zeros added on each side
+        (top, bottom, left and right) of every input image.
+
+    Padding happens inside the layer: do not modify x itself.
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, F, H', W'), where
+        H' = 1 + (H + 2 * pad - HH) // stride
+        W' = 1 + (W + 2 * pad - WW) // stride
+    - cache: The tuple (x, w, b, conv_param).
+    """
+    out = None
+    # TODO:
+    # Implement the forward pass of the convolution. Zero-pad x with np.pad
+    # (which returns a new array), then compute each output position. Loops
+    # are fine here; cs231n/fast_layers.py has a fast version.
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement conv_forward_naive in cs231n/layers.py: see the TODO above.")
+    cache = (x, w, b, conv_param)
+    return out, cache
+
+
+def conv_backward_naive(dout, cache):
+    """
+    Backward pass of a convolutional layer, written plainly.
+
+    Inputs:
+    - dout: Upstream gradient, of shape (N, F, H', W').
+    - cache: The tuple (x, w, b, conv_param) saved by conv_forward_naive.
+
+    Returns a tuple of:
+    - dx: Gradient with respect to x, of shape (N, C, H, W).
+    - dw: Gradient with respect to w, of shape (F, C, HH, WW).
+    - db: Gradient with respect to b, of shape (F,).
+    """
+    dx, dw, db = None, None, None
+    # TODO:
+    # Implement the backward pass. Each output position received one patch
+    # of the padded input times the filter: send dout back along the same
+    # paths, adding up where patches overlap. Work with the gradient of the
+    # padded input, then cut the padding off; make sure your code is also
+    # right when pad is 0.
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement conv_backward_naive in cs231n/layers.py: see the TODO above.")
+    return dx, dw, db
+
+
+def max_pool_forward_naive(x, pool_param):
+    """
+    Forward pass of a max-pooling layer, written plainly.
+
+    A window of pool_height x pool_width pixels slides over each channel of
+    each example, `stride` pixels at a time; the output at each position is
+    the largest value in the window. There is no padding. Windows overlap
+    when the stride is smaller than the window.
+
+    Inputs:
+    - x: Input data, of shape (N, C, H, W).
+    - pool_param: A dictionary with the keys:
+      - 'pool_height': The height of each pooling window.
+      - 'pool_width': The width of each pooling window.
+      - 'stride': The number of pixels between neighbouring windows.
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, C, H', W'), where
+        H' = 1 + (H - pool_height) // stride
+        W' = 1 + (W - pool_width) // stride
+    - cache: The tuple (x, pool_param).
+    """
+    out = None
+    # TODO:
+    # Implement the forward pass of max pooling. Loops over the output
+    # positions are fine; take the maximum over each window's two spatial axes.
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement max_pool_forward_naive in cs231n/layers.py: see the TODO above.")
+    cache = (x, pool_param)
+    return out, cache
+
+
+def max_pool_backward_naive(dout, cache):
+    """
+    Backward pass of a max-pooling layer, written plainly.
+
+    Each output was one input value, the maximum of its window, so its
+    gradient goes to that input alone. An input that is the maximum of
+    several (overlapping) windows receives the sum of their gradients.
+
+    Inputs:
+    - dout: Upstream gradient, of shape (N, C, H', W').
+    - cache: The tuple (x, pool_param) saved by max_pool_forward_naive.
+
+    Returns:
+    - dx: Gradient with respect to x, of shape (N, C, H, W).
+    """
+    dx = None
+    # TODO:
+    # Implement the backward pass of max pooling. For each window, find where
+    # its maximum is and add dout there: add (+=), do not assign, because
+    # overlapping windows may share their maximum.
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement max_pool_backward_naive in cs231n/layers.py: see the TODO above.")
+    return dx
+
 
 # ----------------------------------------------------------------------
 # Normalisation for convolutional layers (ConvolutionalNetworks)
 # spatial_batchnorm_forward, spatial_batchnorm_backward, spatial_groupnorm_forward, spatial_groupnorm_backward
 # ----------------------------------------------------------------------
+
+
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    Forward pass of spatial batch normalisation.
+
+    A convolutional layer's output should keep the same meaning at every
+    pixel, so batch normalisation computes one mean and one variance per
+    channel, over the N examples and all H x W positions, and has one gamma
+    and one beta per channel. That is vanilla batch normalisation applied to
+    N * H * W "examples" of C features each.
+
+    Inputs:
+    - x: Input data, of shape (N, C, H, W).
+    - gamma: Scale, of shape (C,).
+    - beta: Shift, of shape (C,).
+    - bn_param: The dictionary batchnorm_forward takes:
+      - mode: 'train' or 'test' (required).
+      - eps: Constant for numeric stability (default 1e-5).
+      - momentum: Constant for the running mean and variance (default 0.9).
+      - running_mean: Array of shape (C,), the running mean of each channel.
+      - running_var: Array of shape (C,), the running variance of each channel.
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, C, H, W).
+    - cache: What spatial_batchnorm_backward needs.
+    """
+    out, cache = None, None
+    # TODO:
+    # Implement spatial batch normalisation by calling batchnorm_forward (the
+    # vanilla version, above). Move the channel axis last and flatten the
+    # other three, so that each row holds the C channels of one pixel of one
+    # example; normalise; then undo the reshape and the transpose. Think
+    # about why x.reshape(-1, C) alone is not enough.
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement spatial_batchnorm_forward in cs231n/layers.py: see the TODO above.")
+    return out, cache
+
+
+def spatial_batchnorm_backward(dout, cache):
+    """
+    Backward pass of spatial batch normalisation.
+
+    Inputs:
+    - dout: Upstream gradient, of shape (N, C, H, W).
+    - cache: What spatial_batchnorm_forward returned.
+
+    Returns a tuple of:
+    - dx: Gradient with respect to x, of shape (N, C, H, W).
+    - dgamma: Gradient with respect to gamma, of shape (C,).
+    - dbeta: Gradient with respect to beta, of shape (C,).
+    """
+    dx, dgamma, dbeta = None, None, None
+    # TODO:
+    # Implement the backward pass by calling batchnorm_backward, with the
+    # same reshapes as in the forward pass.
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement spatial_batchnorm_backward in cs231n/layers.py: see the TODO above.")
+    return dx, dgamma, dbeta
+
+
+def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):
+    """
+    Forward pass of spatial group normalisation.
+
+    The C channels are split into G groups of C // G consecutive channels.
+    Each example is normalised on its own, group by group: one mean and one
+    variance per (example, group), over the group's C // G channels and all
+    H x W positions. Then every channel is scaled by its gamma and shifted by
+    its beta. With G = 1 this is layer normalisation of each image; with
+    G = C each channel of each image is normalised alone. Training and test
+    time are the same: nothing depends on the other examples of the batch.
+
+    Inputs:
+    - x: Input data, of shape (N, C, H, W).
+    - gamma: Scale, of shape (1, C, 1, 1).
+    - beta: Shift, of shape (1, C, 1, 1).
+    - G: The number of groups, an integer that divides C.
+    - gn_param: A dictionary with the optional key:
+      - eps: Constant for numeric stability (default 1e-5).
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, C, H, W).
+    - cache: What spatial_groupnorm_backward needs.
+    """
+    out, cache = None, None
+    eps = gn_param.get("eps", 1e-5)
+    # TODO:
+    # Implement the forward pass. Reshaping x to (N, G, C // G * H * W) puts
+    # the values of each (example, group) in one row; compute its statistics
+    # there, as layer normalisation does, then reshape back before applying
+    # gamma and beta.
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement spatial_groupnorm_forward in cs231n/layers.py: see the TODO above.")
+    return out, cache
+
+
+def spatial_groupnorm_backward(dout, cache):
+    """
+    Backward pass of spatial group normalisation.
+
+    Inputs:
+    - dout: Upstream gradient, of shape (N, C, H, W).
+    - cache: What spatial_groupnorm_forward returned.
+
+    Returns a tuple of:
+    - dx: Gradient with respect to x, of shape (N, C, H, W).
+    - dgamma: Gradient with respect to gamma, of shape (1, C, 1, 1).
+    - dbeta: Gradient with respect to beta, of shape (1, C, 1, 1).
+    """
+    dx, dgamma, dbeta = None, None, None
+    # TODO:
+    # Implement the backward pass. gamma and beta act per channel, over the
+    # examples and positions; the normalisation acts per (example, group),
+    # exactly as in layer normalisation once x is reshaped to (N, G, -1).
+    # YOUR CODE HERE
+    raise NotImplementedError("Implement spatial_groupnorm_backward in cs231n/layers.py: see the TODO above.")
+    return dx, dgamma, dbeta

@@ -1,1 +1,2 @@
 from .fc_net import FullyConnectedNet
+from .cnn import ThreeLayerConvNet
