@@ -4,11 +4,12 @@ The naive layers in cs231n/layers.py loop over output positions, which is
 clear but slow. These versions compute the same results with a few large
 array operations:
 
-- Forward ("im2col"): every patch the filter visits is copied into one row of
-  a matrix, so the whole convolution becomes one matrix product, which numpy
-  hands to its BLAS library. `np.lib.stride_tricks.sliding_window_view` gives
-  all the patches as a view of the padded input, without copying anything;
-  the one copy is the reshape into rows.
+- Forward ("im2col"): every patch the filter visits is copied into one
+  column of a matrix, so the convolution of each example becomes one matrix
+  product, which numpy hands to its BLAS library.
+  `np.lib.stride_tricks.sliding_window_view` gives all the patches as a view
+  of the padded input, without copying anything; the one copy is the
+  reshape into columns.
 - Backward ("col2im"): the gradient of that matrix product gives a gradient
   for every patch; the patches overlap, so they are added back into the
   input's gradient. That takes one vectorised addition per offset (k, l)
@@ -63,7 +64,7 @@ def _add_windows(dx, dwindows, stride):
 
 def conv_forward_fast(x, w, b, conv_param):
     """
-    Forward pass of a convolutional layer, as one matrix product.
+    Forward pass of a convolutional layer, as one matrix product per example.
 
     Inputs and outputs as conv_forward_naive in cs231n/layers.py:
     - x: Input data, of shape (N, C, H, W).
@@ -82,12 +83,13 @@ def conv_forward_fast(x, w, b, conv_param):
     x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
     windows = _windows(x_pad, HH, WW, stride)  # (N, C, H', W', HH, WW), a view
     _, _, H_out, W_out, _, _ = windows.shape
-    # One row per output position (n, i, j), holding its patch in the order (c, k, l) of w's axes.
-    x_cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * H_out * W_out, C * HH * WW)
-    out = x_cols @ w.reshape(F, -1).T + b  # (N*H'*W', C*HH*WW) @ (C*HH*WW, F) + (F,)
-    out = out.reshape(N, H_out, W_out, F).transpose(0, 3, 1, 2)
-    # A contiguous array is faster for the layers that follow.
-    out = np.ascontiguousarray(out)
+    # For each example, one column per output position holding its patch in
+    # the order (c, k, l) of w's axes. Keeping the output positions last
+    # makes this copy read x_pad nearly in order, and the product below
+    # comes out in the (N, F, H', W') order with no transpose.
+    x_cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * HH * WW, H_out * W_out)
+    out = w.reshape(F, -1) @ x_cols + b[:, None]  # (F, C*HH*WW) @ (N, C*HH*WW, H'*W') + (F, 1) -> (N, F, H'*W')
+    out = out.reshape(N, F, H_out, W_out)
     cache = (x, w, b, conv_param, x_cols)
     return out, cache
 
@@ -110,16 +112,17 @@ def conv_backward_fast(dout, cache):
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
     _, _, H_out, W_out = dout.shape
-    # The rows of the forward's matrix product, in the same order as x_cols.
-    dout_rows = dout.transpose(0, 2, 3, 1).reshape(-1, F)  # (N*H'*W', F)
+    dout_cols = dout.reshape(N, F, H_out * W_out)  # the forward's product, (N, F, H'*W')
     db = np.sum(dout, axis=(0, 2, 3))
-    dw = (dout_rows.T @ x_cols).reshape(w.shape)  # (F, N*H'*W') @ (N*H'*W', C*HH*WW)
-    dx_cols = dout_rows @ w.reshape(F, -1)  # (N*H'*W', F) @ (F, C*HH*WW): one patch gradient per row
-    dwindows = dx_cols.reshape(N, H_out, W_out, C, HH, WW).transpose(0, 3, 1, 2, 4, 5)  # as _windows lays them out
+    # One product per example, summed over the examples.
+    dw = np.sum(dout_cols @ x_cols.transpose(0, 2, 1), axis=0).reshape(w.shape)  # (N, F, H'W') @ (N, H'W', CHW)
+    dx_cols = w.reshape(F, -1).T @ dout_cols  # (C*HH*WW, F) @ (N, F, H'*W') -> (N, C*HH*WW, H'*W')
+    # Back to one gradient per window, laid out as _windows lays the windows out.
+    dwindows = dx_cols.reshape(N, C, HH, WW, H_out, W_out).transpose(0, 1, 4, 5, 2, 3)  # (N, C, H', W', HH, WW)
     dx_pad = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=dx_cols.dtype)
     _add_windows(dx_pad, dwindows, stride)
     dx = dx_pad[:, :, pad:pad + H, pad:pad + W]
-    return np.ascontiguousarray(dx), dw, db
+    return dx, dw, db
 
 
 # CS231n's names for the same functions.
