@@ -14,7 +14,10 @@ Spatial batch normalisation is meant to call the student's own
 batchnorm_forward and batchnorm_backward (as CS231n asks).  Its cases accept
 either the reference's answer or what the student's own vanilla batchnorm
 gives on the reshaped input, so that a bug in batchnorm costs the batchnorm
-cases, not these as well.
+cases, not these as well.  ThreeLayerConvNet's cases, likewise, accept the
+reference's answer or the student's own layers wired as the architecture
+says, so that a bug in affine_forward or relu_forward costs those layers'
+cases only.
 """
 import numpy as np
 
@@ -93,11 +96,11 @@ def unrows(value, shape):
     return array.reshape(N, H, W, C).transpose(0, 3, 1, 2)
 
 
-def either_own_batchnorm(rule, keys, own):
+def either_own(rule, keys, own):
     """Check: the outputs `keys` agree with the reference's, or else with what
-    the student's own batchnorm gives on the same data (own(got, given) -> a
-    dict of those values, validated, or None).  The message speaks of the
-    reference."""
+    the student's own building blocks (their vanilla batchnorm, their layers)
+    give on the same data: own(got, given) -> a dict of those values,
+    validated, or None.  The message speaks of the reference."""
     def check(got, expected, given=None):
         verdicts = (rule(got.get(k), expected[k], k if len(keys) > 1 else "the output") for k in keys)
         first = next((v for v in verdicts if not v.passed), PASS)
@@ -186,18 +189,18 @@ def spatial_batchnorm_cases():
     gradients = spatial_batchnorm.gradients_rule()
     for label, shape in BN_SHAPES:
         yield spatial_batchnorm.case(f"spatial_batchnorm_forward_{label}", "reference", bn_forward(shape),
-                                     either_own_batchnorm(close(), ("out",), own_forward), hint=BN_HINT)
+                                     either_own(close(), ("out",), own_forward), hint=BN_HINT)
     yield spatial_batchnorm.case(f"{forward}_test_mode", "reference", bn_forward((3, 4, 3, 5), mode="test"),
-                                 either_own_batchnorm(close(), ("out",), own_forward),
+                                 either_own(close(), ("out",), own_forward),
                                  hint="In test mode batchnorm_forward uses bn_param's running statistics.")
     yield spatial_batchnorm.case(
         f"{forward}_running_averages", "reference", bn_running_averages((3, 4, 3, 5)),
-        either_own_batchnorm(close(), ("running_mean", "running_var"), own_running),
+        either_own(close(), ("running_mean", "running_var"), own_running),
         hint="Pass bn_param itself to batchnorm_forward, which updates its running statistics per channel.")
     for label, shape in BN_SHAPES:
         yield spatial_batchnorm.case(
             f"spatial_batchnorm_backward_{label}", "reference", bn_backward(shape),
-            either_own_batchnorm(gradients, ("out",), own_backward),
+            either_own(gradients, ("out",), own_backward),
             function=spatial_batchnorm.backward_function, target=spatial_batchnorm.backward_target,
             hint="Reshape dout exactly as the forward pass reshaped x, and dx back as it reshaped out.")
 
@@ -242,30 +245,92 @@ HIDDEN_INIT = {"input_dim": (3, 7, 10), "num_filters": 6, "filter_size": 5, "hid
                "weight_scale": 2e-2}
 
 
+UTILS = "cs231n.layer_utils"
+POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}
+
+
+def own_layers(X, y, params):
+    """The steps that run the network's layers one by one, the student's own
+    (layer_utils' sandwiches call the student's affine, relu and, through the
+    provided fast layers, nothing else of theirs), saving what each returns."""
+    p = params
+    conv_param = {"stride": 1, "pad": (p["W1"].shape[2] - 1) // 2}
+    steps = [Call(f"{UTILS}:conv_relu_pool_forward", X, p["W1"], p["b1"], conv_param, POOL_2X2, keep="own1"),
+             Call(f"{UTILS}:affine_relu_forward", Ref("own1", 0), p["W2"], p["b2"], keep="own2"),
+             Call(f"{LAYERS}:affine_forward", Ref("own2", 0), p["W3"], p["b3"], keep="own3", save="own_scores",
+                  pick=(0,))]
+    if y is not None:
+        steps += [Call(f"{LAYERS}:softmax_loss", Ref("own3", 0), y, keep="own_loss", save="own_data_loss",
+                       pick=(0,)),
+                  Call(f"{LAYERS}:affine_backward", Ref("own_loss", 1), Ref("own3", 1), keep="own_d3",
+                       save="own_d3"),
+                  Call(f"{UTILS}:affine_relu_backward", Ref("own_d3", 0), Ref("own2", 1), keep="own_d2",
+                       save="own_d2"),
+                  Call(f"{UTILS}:conv_relu_pool_backward", Ref("own_d2", 0), Ref("own1", 1), save="own_d1")]
+    return steps
+
+
+def own_network(got, given):
+    """What ThreeLayerConvNet.loss returns when wired right on the student's
+    own layers, built from their saved outputs (validated), or None."""
+    params, reg = given["params"], given["reg"]
+    if not given["with_labels"]:
+        scores = numeric(got.get("own_scores"))
+        return None if scores is None else {"out": scores}
+    data_loss = numeric(got.get("own_data_loss"))
+    if data_loss is None or data_loss.size != 1:
+        return None
+    grads = {}
+    for layer, names in (("own_d1", ("W1", "b1")), ("own_d2", ("W2", "b2")), ("own_d3", ("W3", "b3"))):
+        returned = got.get(layer)
+        if not isinstance(returned, (tuple, list)) or len(returned) != 3:
+            return None
+        for name, value in zip(names, returned[1:]):
+            value = numeric(value)
+            if value is None or value.size != params[name].size:
+                return None
+            grads[name] = value.reshape(params[name].shape)
+    loss = float(data_loss.ravel()[0])
+    for name in ("W1", "W2", "W3"):
+        loss += 0.5 * reg * float(np.sum(params[name] ** 2))
+        grads[name] = grads[name] + reg * params[name]
+    return {"out": (loss, grads)}
+
+
 def convnet_loss(num_examples, shape, reg, with_labels=True):
     def plan(rng):
         net = {**DEFAULT_NET, **shape}
         X = rng.normal(size=(num_examples, *net["input_dim"]))
-        args = (X, rng.integers(net["num_classes"], size=num_examples)) if with_labels else (X,)
-        return convnet.steps(convnet.set("params", convnet_params(rng, **net)), Call("loss", *args, save="out"),
-                             init={**net, "reg": reg, "dtype": "float64"})
+        y = rng.integers(net["num_classes"], size=num_examples) if with_labels else None
+        params = convnet_params(rng, **net)
+        args = (X, y) if with_labels else (X,)
+        steps = [*convnet.steps(convnet.set("params", params), Call("loss", *args, save="out"),
+                                init={**net, "reg": reg, "dtype": "float64"}),
+                 *own_layers(X, y, params)]
+        return steps, {"params": params, "reg": reg, "with_labels": with_labels}
     return plan
 
 
 def convnet_cases():
+    """ThreeLayerConvNet is built from the student's own layers, as in CS231n.
+    A case passes if the network agrees with the reference, or with its own
+    layers wired as the architecture says: a bug in affine_forward costs
+    affine_forward's cases, not these as well."""
     loss = convnet.method("loss")
     grads = each(close(), mapping(close()), names=("the loss", "grads"))
+    hint = ("conv_relu_pool - affine_relu - affine - softmax; the penalty is 0.5 * reg * the sum of the squared "
+            "weights of W1, W2, W3, its gradient reg * W.")
     yield convnet.method("__init__").property(
         "three_layer_convnet_initialisation_odd_input",
         lambda rng: convnet.steps(convnet.get("params", save="params"), init=HIDDEN_INIT), initialised(HIDDEN_INIT),
         hint="W2 has num_filters * (H // 2) * (W // 2) rows (rounding down for odd sizes); weights "
              "weight_scale * np.random.randn(...), biases zero.")
-    yield loss.reference("three_layer_convnet_scores", convnet_loss(3, {}, 0.0, with_labels=False),
-                         hint="With y=None, return the scores of the last affine layer.")
+    yield loss.case("three_layer_convnet_scores", "reference", convnet_loss(3, {}, 0.0, with_labels=False),
+                    either_own(close(), ("out",), own_network),
+                    hint="With y=None, return the scores of the last affine layer.")
     for label, num_examples, shape, reg in CONVNET_LOSSES:
-        yield loss.reference(f"three_layer_convnet_loss_{label}", convnet_loss(num_examples, shape, reg), grads,
-                             hint="conv_relu_pool - affine_relu - affine - softmax; the penalty is "
-                                  "0.5 * reg * the sum of the squared weights of W1, W2, W3, its gradient reg * W.")
+        yield loss.case(f"three_layer_convnet_loss_{label}", "reference", convnet_loss(num_examples, shape, reg),
+                        either_own(grads, ("out",), own_network), hint=hint)
 
 
 CASES = [*conv_cases(), *pool_cases(), *spatial_batchnorm_cases(), *groupnorm_cases(), *convnet_cases()]

@@ -24,6 +24,7 @@ OVERLAPPING = [label for label, _, height, width, stride in POOL_SHAPES if heigh
 # order: a forgotten transpose changes nothing there.
 BN_SEVERAL_CHANNELS = [label for label, shape in BN_SHAPES if shape[1] > 1]
 GROUPNORM_LABELS = [label for label, *_ in GROUPNORM_SHAPES]
+LOSS_LABELS = [label for label, *_ in CONVNET_LOSSES]
 WITH_REG = [f"loss_{label}" for label, _, _, reg in CONVNET_LOSSES if reg > 0]
 
 MUTANTS = {
@@ -68,6 +69,12 @@ MUTANTS = {
     "convnet_hidden_weights_ignore_odd_sizes": Mutant(
         CNN, "num_filters * (H // 2) * (W // 2)", "num_filters * H * W // 4",
         frozenset({"three_layer_convnet_initialisation_odd_input"})),
+    # affine instead of affine_relu: the scores are wrong, and the backward pass
+    # gets a cache it cannot unpack.  Judged by the network's own layers too, it still loses.
+    "convnet_forgets_the_hidden_relu": Mutant(
+        CNN, "hidden, hidden_cache = affine_relu_forward(pooled, W2, b2)",
+        "hidden, hidden_cache = affine_forward(pooled, W2, b2)",
+        frozenset({"three_layer_convnet_scores", *named("three_layer_convnet_loss", LOSS_LABELS)})),
     "convnet_penalty_without_half": Mutant(
         CNN, "loss = data_loss + 0.5 * self.reg * (", "loss = data_loss + self.reg * (",
         named("three_layer_convnet", WITH_REG)),
