@@ -10,19 +10,15 @@ submissions have loses exactly its own cases: a backward pass that cuts the
 padding off with [pad:-pad] loses the "pad_0" cases, pooling that assigns
 instead of adding the gradient loses the "overlapping" ones.
 
-Spatial batch normalisation is meant to call the student's own
-batchnorm_forward and batchnorm_backward (as CS231n asks).  Its cases accept
-either the reference's answer or what the student's own vanilla batchnorm
-gives on the reshaped input, so that a bug in batchnorm costs the batchnorm
-cases, not these as well.  ThreeLayerConvNet's cases, likewise, accept the
-reference's answer or the student's own layers wired as the architecture
-says, so that a bug in affine_forward or relu_forward costs those layers'
-cases only.
+A bug costs its own function's cases once: ThreeLayerConvNet's cases lend
+it the reference's layers (see BUILDING_BLOCKS); spatial batchnorm, which
+calls the student's batchnorm in the same file, is also judged against
+what that batchnorm does (see the spatial batch normalisation section).
 """
 import numpy as np
 
 from grader.public.compare import PASS, Verdict, as_array, close, each, mapping
-from grader.public.plan import Call, Let, Ref, Save
+from grader.public.plan import Call, Ref
 from grader.suites.assignment2.public_conv import (LAYERS, conv, conv_param, convnet, convnet_params, groupnorm,
                                                    initialised, pool, pool_param, spatial_batchnorm)
 
@@ -76,59 +72,80 @@ def pool_cases():
 
 
 # ------------------------------------------------- spatial batch normalisation
+# spatial_batchnorm_forward/backward are meant to reshape and call the
+# student's own batchnorm_forward/backward, which live in the same file (so
+# they cannot be lent).  A case passes if the output agrees with the
+# reference's, or else with what the student's own batchnorm gives on the
+# same rows, provided that batchnorm does its job there (trusted checks on
+# its output: each column normalised to mean beta and standard deviation
+# gamma; gradients whose columns sum to zero, with the right dgamma and
+# dbeta).  So a realistic bug in batchnorm costs batchnorm's cases, not
+# these as well, while a made-up batchnorm (returning its input) earns
+# nothing here.
 def rows(x):
     """(N, C, H, W) -> (N * H * W, C), one row per pixel: the input of vanilla batchnorm."""
     return x.transpose(0, 2, 3, 1).reshape(-1, x.shape[1])
 
 
 def numeric(value):
-    """A worker's value as a numeric array, or None if it is not one."""
+    """A worker's value as a numeric float array, or None if it is not one."""
     array = as_array(value, "")
-    return None if isinstance(array, Verdict) else array
+    return None if isinstance(array, Verdict) else array.astype(float)
 
 
-def unrows(value, shape):
-    """The inverse of `rows` for a student's (N * H * W, C) array, or None if it is not one."""
+def unrows(array, shape):
+    """The inverse of `rows`."""
     N, C, H, W = shape
-    array = numeric(value)
-    if array is None or array.size != N * C * H * W:
-        return None
     return array.reshape(N, H, W, C).transpose(0, 3, 1, 2)
 
 
-def either_own(rule, keys, own):
-    """Check: the outputs `keys` agree with the reference's, or else with what
-    the student's own building blocks (their vanilla batchnorm, their layers)
-    give on the same data: own(got, given) -> a dict of those values,
-    validated, or None.  The message speaks of the reference."""
+def either_own(rule, own):
+    """Check: the output agrees with the reference's, or else with what the
+    student's own building block gives (own(got, given) -> that value,
+    validated and vetted, or None).  The message speaks of the reference."""
     def check(got, expected, given=None):
-        verdicts = (rule(got.get(k), expected[k], k if len(keys) > 1 else "the output") for k in keys)
-        first = next((v for v in verdicts if not v.passed), PASS)
+        first = rule(got.get("out"), expected["out"], "the output")
         if first.passed:
-            return PASS
+            return first
         theirs = own(got, given)
-        if theirs is not None and all(rule(got.get(k), theirs[k]).passed for k in keys):
+        if theirs is not None and rule(got.get("out"), theirs, "the output").passed:
             return PASS
         return first
     return check
 
 
 def own_forward(got, given):
-    out = unrows(got.get("own_out"), given["shape"])
-    return None if out is None else {"out": out}
-
-
-def own_running(got, given):
-    running = {k: numeric(got.get(f"own_{k}")) for k in ("running_mean", "running_var")}
-    return None if any(v is None for v in running.values()) else running
+    """The student's batchnorm_forward output on the rows, back in (N, C, H, W),
+    if it normalises each column to mean beta and standard deviation |gamma|."""
+    out = numeric(got.get("own_out"))
+    x_rows, gamma, beta = given["x_rows"], given["gamma"], given["beta"]
+    if out is None or out.shape != x_rows.shape or not np.all(np.isfinite(out)):
+        return None
+    scale = np.abs(gamma) + np.abs(beta) + 1.0
+    if not (np.all(np.abs(out.mean(axis=0) - beta) <= 1e-4 * scale)
+            and np.all(np.abs(out.std(axis=0) - np.abs(gamma)) <= 0.1 * np.abs(gamma))):
+        return None
+    return unrows(out, given["shape"])
 
 
 def own_backward(got, given):
+    """The student's batchnorm_backward gradients on the rows, dx back in
+    (N, C, H, W), if dbeta and dgamma are right and each column of dx sums to
+    zero (batchnorm's output does not change when a column is shifted)."""
     own = got.get("own_out")
     if not isinstance(own, (tuple, list)) or len(own) != 3:
         return None
-    dx, dgamma, dbeta = unrows(own[0], given["shape"]), numeric(own[1]), numeric(own[2])
-    return None if dx is None or dgamma is None or dbeta is None else {"out": (dx, dgamma, dbeta)}
+    dx, dgamma, dbeta = (numeric(v) for v in own)
+    dout_rows, x_rows = given["dout_rows"], given["x_rows"]
+    if dx is None or dgamma is None or dbeta is None or dx.shape != x_rows.shape:
+        return None
+    if dgamma.size != x_rows.shape[1] or dbeta.size != x_rows.shape[1] or not np.all(np.isfinite(dx)):
+        return None
+    x_hat = (x_rows - x_rows.mean(axis=0)) / np.sqrt(x_rows.var(axis=0) + 1e-5)  # (M, C) - (C,)
+    right = (np.allclose(dbeta.ravel(), dout_rows.sum(axis=0), rtol=1e-6, atol=1e-8)
+             and np.allclose(dgamma.ravel(), (dout_rows * x_hat).sum(axis=0), rtol=1e-4, atol=1e-6)
+             and np.all(np.abs(dx.sum(axis=0)) <= 1e-6 * (np.abs(dx).sum(axis=0) + 1e-8)))
+    return (unrows(dx, given["shape"]), dgamma, dbeta) if right else None
 
 
 def bn_inputs(rng, shape, offset=2.0, spread=3.0):
@@ -138,32 +155,23 @@ def bn_inputs(rng, shape, offset=2.0, spread=3.0):
     return x, rng.normal(size=C), rng.normal(size=C)
 
 
-def bn_forward(shape, mode="train"):
+def bn_forward(shape):
     def plan(rng):
         x, gamma, beta = bn_inputs(rng, shape)
-        bn_param = {"mode": mode}
-        if mode == "test":
-            C = shape[1]
-            bn_param.update(running_mean=rng.normal(size=C), running_var=rng.uniform(0.5, 2.0, size=C))
-        steps = [Call(spatial_batchnorm.target, x, gamma, beta, dict(bn_param), save="out", pick=(0,)),
-                 Call(f"{LAYERS}:batchnorm_forward", rows(x), gamma, beta, dict(bn_param), save="own_out", pick=(0,))]
-        return steps, {"shape": shape}
+        steps = [Call(spatial_batchnorm.target, x, gamma, beta, {"mode": "train"}, save="out", pick=(0,)),
+                 Call(f"{LAYERS}:batchnorm_forward", rows(x), gamma, beta, {"mode": "train"}, save="own_out",
+                      pick=(0,))]
+        return steps, {"shape": shape, "x_rows": rows(x), "gamma": gamma, "beta": beta}
     return plan
 
 
-def bn_running_averages(shape):
-    """Two training steps from the default running statistics (zeros), momentum 0.8."""
+def bn_test_mode(shape):
+    """Test mode, with running statistics given in bn_param."""
     def plan(rng):
-        (x1, gamma, beta), (x2, _, _) = bn_inputs(rng, shape), bn_inputs(rng, shape)
-        steps = []
-        for target, convert, prefix in ((spatial_batchnorm.target, lambda x: x, ""),
-                                        (f"{LAYERS}:batchnorm_forward", rows, "own_")):
-            steps += [Let(f"{prefix}bn", {"mode": "train", "momentum": 0.8}),
-                      Call(target, convert(x1), gamma, beta, Ref(f"{prefix}bn")),
-                      Call(target, convert(x2), gamma, beta, Ref(f"{prefix}bn")),
-                      Save(f"{prefix}running_mean", Ref(f"{prefix}bn", "running_mean")),
-                      Save(f"{prefix}running_var", Ref(f"{prefix}bn", "running_var"))]
-        return steps, {"shape": shape}
+        x, gamma, beta = bn_inputs(rng, shape)
+        C = shape[1]
+        bn_param = {"mode": "test", "running_mean": rng.normal(size=C), "running_var": rng.uniform(0.5, 2.0, size=C)}
+        return [Call(spatial_batchnorm.target, x, gamma, beta, bn_param, save="out", pick=(0,))]
     return plan
 
 
@@ -175,7 +183,7 @@ def bn_backward(shape):
                  Call(spatial_batchnorm.backward_target, dout, Ref("forward", 1), save="out"),
                  Call(f"{LAYERS}:batchnorm_forward", rows(x), gamma, beta, {"mode": "train"}, keep="own"),
                  Call(f"{LAYERS}:batchnorm_backward", rows(dout), Ref("own", 1), save="own_out")]
-        return steps, {"shape": shape}
+        return steps, {"shape": shape, "x_rows": rows(x), "dout_rows": rows(dout)}
     return plan
 
 
@@ -185,22 +193,16 @@ BN_HINT = ("Move the channels last and flatten: x.transpose(0, 2, 3, 1).reshape(
 
 
 def spatial_batchnorm_cases():
-    forward = spatial_batchnorm.function
-    gradients = spatial_batchnorm.gradients_rule()
     for label, shape in BN_SHAPES:
         yield spatial_batchnorm.case(f"spatial_batchnorm_forward_{label}", "reference", bn_forward(shape),
-                                     either_own(close(), ("out",), own_forward), hint=BN_HINT)
-    yield spatial_batchnorm.case(f"{forward}_test_mode", "reference", bn_forward((3, 4, 3, 5), mode="test"),
-                                 either_own(close(), ("out",), own_forward),
-                                 hint="In test mode batchnorm_forward uses bn_param's running statistics.")
-    yield spatial_batchnorm.case(
-        f"{forward}_running_averages", "reference", bn_running_averages((3, 4, 3, 5)),
-        either_own(close(), ("running_mean", "running_var"), own_running),
-        hint="Pass bn_param itself to batchnorm_forward, which updates its running statistics per channel.")
+                                     either_own(close(), own_forward), hint=BN_HINT)
+    yield spatial_batchnorm.reference("spatial_batchnorm_forward_test_mode", bn_test_mode((3, 4, 3, 5)),
+                                      hint="Pass bn_param on to batchnorm_forward: in test mode it normalises with "
+                                           "bn_param's running statistics.")
     for label, shape in BN_SHAPES:
         yield spatial_batchnorm.case(
             f"spatial_batchnorm_backward_{label}", "reference", bn_backward(shape),
-            either_own(gradients, ("out",), own_backward),
+            either_own(spatial_batchnorm.gradients_rule(), own_backward),
             function=spatial_batchnorm.backward_function, target=spatial_batchnorm.backward_target,
             hint="Reshape dout exactly as the forward pass reshaped x, and dx back as it reshaped out.")
 
@@ -245,77 +247,24 @@ HIDDEN_INIT = {"input_dim": (3, 7, 10), "num_filters": 6, "filter_size": 5, "hid
                "weight_scale": 2e-2}
 
 
-UTILS = "cs231n.layer_utils"
-POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}
-
-
-def own_layers(X, y, params):
-    """The steps that run the network's layers one by one, the student's own
-    (layer_utils' sandwiches call the student's affine, relu and, through the
-    provided fast layers, nothing else of theirs), saving what each returns."""
-    p = params
-    conv_param = {"stride": 1, "pad": (p["W1"].shape[2] - 1) // 2}
-    steps = [Call(f"{UTILS}:conv_relu_pool_forward", X, p["W1"], p["b1"], conv_param, POOL_2X2, keep="own1"),
-             Call(f"{UTILS}:affine_relu_forward", Ref("own1", 0), p["W2"], p["b2"], keep="own2"),
-             Call(f"{LAYERS}:affine_forward", Ref("own2", 0), p["W3"], p["b3"], keep="own3", save="own_scores",
-                  pick=(0,))]
-    if y is not None:
-        steps += [Call(f"{LAYERS}:softmax_loss", Ref("own3", 0), y, keep="own_loss", save="own_data_loss",
-                       pick=(0,)),
-                  Call(f"{LAYERS}:affine_backward", Ref("own_loss", 1), Ref("own3", 1), keep="own_d3",
-                       save="own_d3"),
-                  Call(f"{UTILS}:affine_relu_backward", Ref("own_d3", 0), Ref("own2", 1), keep="own_d2",
-                       save="own_d2"),
-                  Call(f"{UTILS}:conv_relu_pool_backward", Ref("own_d2", 0), Ref("own1", 1), save="own_d1")]
-    return steps
-
-
-def own_network(got, given):
-    """What ThreeLayerConvNet.loss returns when wired right on the student's
-    own layers, built from their saved outputs (validated), or None."""
-    params, reg = given["params"], given["reg"]
-    if not given["with_labels"]:
-        scores = numeric(got.get("own_scores"))
-        return None if scores is None else {"out": scores}
-    data_loss = numeric(got.get("own_data_loss"))
-    if data_loss is None or data_loss.size != 1:
-        return None
-    grads = {}
-    for layer, names in (("own_d1", ("W1", "b1")), ("own_d2", ("W2", "b2")), ("own_d3", ("W3", "b3"))):
-        returned = got.get(layer)
-        if not isinstance(returned, (tuple, list)) or len(returned) != 3:
-            return None
-        for name, value in zip(names, returned[1:]):
-            value = numeric(value)
-            if value is None or value.size != params[name].size:
-                return None
-            grads[name] = value.reshape(params[name].shape)
-    loss = float(data_loss.ravel()[0])
-    for name in ("W1", "W2", "W3"):
-        loss += 0.5 * reg * float(np.sum(params[name] ** 2))
-        grads[name] = grads[name] + reg * params[name]
-    return {"out": (loss, grads)}
+# ThreeLayerConvNet runs on the reference's building blocks (the student's
+# layers, and the provided sandwiches and fast layers, are lent from the
+# reference for these cases): a bug in affine_forward costs affine_forward's
+# cases, not the network's as well.
+BUILDING_BLOCKS = ("cs231n/layers.py", "cs231n/layer_utils.py", "cs231n/fast_layers.py")
 
 
 def convnet_loss(num_examples, shape, reg, with_labels=True):
     def plan(rng):
         net = {**DEFAULT_NET, **shape}
         X = rng.normal(size=(num_examples, *net["input_dim"]))
-        y = rng.integers(net["num_classes"], size=num_examples) if with_labels else None
-        params = convnet_params(rng, **net)
-        args = (X, y) if with_labels else (X,)
-        steps = [*convnet.steps(convnet.set("params", params), Call("loss", *args, save="out"),
-                                init={**net, "reg": reg, "dtype": "float64"}),
-                 *own_layers(X, y, params)]
-        return steps, {"params": params, "reg": reg, "with_labels": with_labels}
+        args = (X, rng.integers(net["num_classes"], size=num_examples)) if with_labels else (X,)
+        return convnet.steps(convnet.set("params", convnet_params(rng, **net)), Call("loss", *args, save="out"),
+                             init={**net, "reg": reg, "dtype": "float64"})
     return plan
 
 
 def convnet_cases():
-    """ThreeLayerConvNet is built from the student's own layers, as in CS231n.
-    A case passes if the network agrees with the reference, or with its own
-    layers wired as the architecture says: a bug in affine_forward costs
-    affine_forward's cases, not these as well."""
     loss = convnet.method("loss")
     grads = each(close(), mapping(close()), names=("the loss", "grads"))
     hint = ("conv_relu_pool - affine_relu - affine - softmax; the penalty is 0.5 * reg * the sum of the squared "
@@ -325,12 +274,11 @@ def convnet_cases():
         lambda rng: convnet.steps(convnet.get("params", save="params"), init=HIDDEN_INIT), initialised(HIDDEN_INIT),
         hint="W2 has num_filters * (H // 2) * (W // 2) rows (rounding down for odd sizes); weights "
              "weight_scale * np.random.randn(...), biases zero.")
-    yield loss.case("three_layer_convnet_scores", "reference", convnet_loss(3, {}, 0.0, with_labels=False),
-                    either_own(close(), ("out",), own_network),
-                    hint="With y=None, return the scores of the last affine layer.")
+    yield loss.reference("three_layer_convnet_scores", convnet_loss(3, {}, 0.0, with_labels=False),
+                         lends=BUILDING_BLOCKS, hint="With y=None, return the scores of the last affine layer.")
     for label, num_examples, shape, reg in CONVNET_LOSSES:
-        yield loss.case(f"three_layer_convnet_loss_{label}", "reference", convnet_loss(num_examples, shape, reg),
-                        either_own(grads, ("out",), own_network), hint=hint)
+        yield loss.reference(f"three_layer_convnet_loss_{label}", convnet_loss(num_examples, shape, reg), grads,
+                             lends=BUILDING_BLOCKS, hint=hint)
 
 
 CASES = [*conv_cases(), *pool_cases(), *spatial_batchnorm_cases(), *groupnorm_cases(), *convnet_cases()]

@@ -53,7 +53,7 @@ MUTANTS = {
     # Reshaping the output straight to (N, C, H, W): the channels end up scrambled.
     "spatial_batchnorm_forward_forgets_the_transpose_back": Mutant(
         LAYERS, "out = out_rows.reshape(N, H, W, C).transpose(0, 3, 1, 2)", "out = out_rows.reshape(N, C, H, W)",
-        named("spatial_batchnorm_forward", BN_SEVERAL_CHANNELS) | {"spatial_batchnorm_forward_test_mode"}),
+        named("spatial_batchnorm_forward", [*BN_SEVERAL_CHANNELS, "test_mode"])),
     # dout.reshape(-1, C): rows that mix channels, so the wrong gradients reach each channel.
     "spatial_batchnorm_backward_reshapes_without_transpose": Mutant(
         LAYERS, "dout_rows = dout.transpose(0, 2, 3, 1).reshape(-1, C)", "dout_rows = dout.reshape(-1, C)",
