@@ -14,6 +14,8 @@ array operations:
   for every patch; the patches overlap, so they are added back into the
   input's gradient. That takes one vectorised addition per offset (k, l)
   inside the window (HH * WW additions), instead of one per output position.
+- Max pooling loops the same way, over the places inside a window: place
+  (k, l) of every window at once is an evenly spaced grid of the input.
 
 Every function keeps the dtype of its inputs: float32 in, float32 out.
 The names are CS231n's: conv_forward_fast (= conv_forward_strides),
@@ -43,6 +45,22 @@ def _windows(x, height, width, stride):
     return sliding_window_view(x, (height, width), axis=(2, 3))[:, :, ::stride, ::stride]
 
 
+def _at_offset(a, k, l, stride, H_out, W_out):
+    """
+    The pixels that offset (k, l) inside the window covers, over all the
+    window's H' x W' positions: an evenly spaced grid of a, as a view.
+
+    Inputs:
+    - a: Array of shape (N, C, H, W).
+    - k, l: The row and column inside the window.
+    - stride, H_out, W_out: The step between windows and their number down and across.
+
+    Returns:
+    - view: Array of shape (N, C, H_out, W_out), view[n, c, i, j] = a[n, c, i*stride + k, j*stride + l].
+    """
+    return a[:, :, k:k + stride * (H_out - 1) + 1:stride, l:l + stride * (W_out - 1) + 1:stride]
+
+
 def _add_windows(dx, dwindows, stride):
     """
     The transpose of _windows: add each window's gradient back where the
@@ -56,10 +74,8 @@ def _add_windows(dx, dwindows, stride):
     _, _, H_out, W_out, height, width = dwindows.shape
     for k in range(height):
         for l in range(width):
-            # Offset (k, l) of every window: an evenly spaced grid of pixels of dx,
-            # H' x W' of them, each pixel at most once (so += is safe on a slice).
-            dx[:, :, k:k + stride * (H_out - 1) + 1:stride, l:l + stride * (W_out - 1) + 1:stride] += \
-                dwindows[:, :, :, :, k, l]
+            # Each pixel of the grid appears once in it, so += on the view is safe.
+            _at_offset(dx, k, l, stride, H_out, W_out)[...] += dwindows[:, :, :, :, k, l]
 
 
 def conv_forward_fast(x, w, b, conv_param):
@@ -134,6 +150,11 @@ def max_pool_forward_fast(x, pool_param):
     """
     Forward pass of a max-pooling layer, vectorised.
 
+    Rather than looping over the windows, it loops over the pool_height x
+    pool_width places inside a window: place (k, l) of every window at once
+    is an evenly spaced grid of x (_at_offset), and the output is the
+    largest of those grids, entry by entry.
+
     Inputs and outputs as max_pool_forward_naive in cs231n/layers.py:
     - x: Input data, of shape (N, C, H, W).
     - pool_param: A dictionary with the keys 'pool_height', 'pool_width' and 'stride'.
@@ -141,25 +162,27 @@ def max_pool_forward_fast(x, pool_param):
     Returns a tuple of:
     - out: Output data, of shape (N, C, H', W'),
       H' = 1 + (H - pool_height) // stride, W' = 1 + (W - pool_width) // stride.
-    - cache: (x, pool_param, argmax) for max_pool_backward_fast.
+    - cache: (x, pool_param, out) for max_pool_backward_fast.
     """
     ph, pw, stride = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
     N, C, H, W = x.shape
-    windows = _windows(x, ph, pw, stride)  # (N, C, H', W', ph, pw), a view
-    _, _, H_out, W_out, _, _ = windows.shape
-    flat = windows.reshape(N, C, H_out, W_out, ph * pw)  # (N, C, H', W', ph*pw), a copy
-    # Where each window's maximum is (the first one, if several values tie).
-    argmax = np.argmax(flat, axis=4)  # (N, C, H', W')
-    out = np.take_along_axis(flat, argmax[..., None], axis=4)[..., 0]  # (N, C, H', W')
-    cache = (x, pool_param, argmax)
+    H_out = 1 + (H - ph) // stride
+    W_out = 1 + (W - pw) // stride
+    out = _at_offset(x, 0, 0, stride, H_out, W_out).copy()  # (N, C, H', W')
+    for k, l in np.ndindex(ph, pw):
+        np.maximum(out, _at_offset(x, k, l, stride, H_out, W_out), out=out)
+    cache = (x, pool_param, out)
     return out, cache
 
 
 def max_pool_backward_fast(dout, cache):
     """
     Backward pass of a max-pooling layer computed by max_pool_forward_fast.
-    Each window's gradient goes to its maximum; an input that is the maximum
-    of several overlapping windows receives the sum of their gradients.
+
+    Each window's gradient goes to its maximum (the first one, in row-major
+    order, if several values tie: the gradient of a window is never counted
+    twice); an input that is the maximum of several overlapping windows
+    receives the sum of their gradients.
 
     Inputs:
     - dout: Upstream gradient, of shape (N, C, H', W').
@@ -168,12 +191,14 @@ def max_pool_backward_fast(dout, cache):
     Returns:
     - dx: Gradient with respect to x, of shape (N, C, H, W).
     """
-    x, pool_param, argmax = cache
+    x, pool_param, out = cache
     ph, pw, stride = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
-    # dout at each window's maximum, zero at its other places.
-    is_max = np.arange(ph * pw) == argmax[..., None]  # (ph*pw,) == (N, C, H', W', 1)
-    dwindows = is_max * dout[..., None]  # (N, C, H', W', ph*pw) * (N, C, H', W', 1)
-    dwindows = dwindows.reshape(*argmax.shape, ph, pw).astype(np.result_type(x, dout), copy=False)
-    dx = np.zeros(x.shape, dtype=dwindows.dtype)
-    _add_windows(dx, dwindows, stride)
+    _, _, H_out, W_out = dout.shape
+    dx = np.zeros(x.shape, dtype=np.result_type(x, dout))
+    routed = np.zeros(out.shape, dtype=bool)  # windows whose gradient has found its maximum
+    for k, l in np.ndindex(ph, pw):
+        # Windows whose maximum is at place (k, l), and not at an earlier place.
+        here = (_at_offset(x, k, l, stride, H_out, W_out) == out) & ~routed  # (N, C, H', W')
+        routed |= here
+        _at_offset(dx, k, l, stride, H_out, W_out)[...] += dout * here
     return dx
