@@ -4,12 +4,28 @@ Each mutant is one mistake real submissions make, planted in the reference
 solution; grading it must lose exactly its `breaks`.  The first two are the
 classics the hidden cases are built to catch at their own edge only.
 """
+import io
+
+import numpy as np
+
 from grader.public.suite import Mutant
 from grader.suites.assignment2.hidden_conv import (BN_SHAPES, CONV_SHAPES, CONVNET_LOSSES, GROUPNORM_SHAPES,
                                                    POOL_SHAPES)
+from grader.suites.assignment2.public_conv import TRAINED_SHAPES
 
 LAYERS = "cs231n/layers.py"
 CNN = "cs231n/classifiers/cnn.py"
+SAVED = "cs231n/saved/three_layer_convnet.npz"
+SAVED_CASES = frozenset({"three_layer_convnet_saved_model_reaches_40"})
+
+
+def untrained():
+    """The trained architecture's arrays as initialised (weight_scale 1e-3): about 10 % accuracy."""
+    rng = np.random.default_rng(0)
+    buffer = io.BytesIO()
+    np.savez(buffer, **{name: 1e-3 * rng.normal(size=shape) if name.startswith("W") else np.zeros(shape)
+                        for name, shape in TRAINED_SHAPES.items()})
+    return buffer.getvalue()
 
 
 def named(prefix, labels):
@@ -78,6 +94,8 @@ MUTANTS = {
     "convnet_penalty_without_half": Mutant(
         CNN, "loss = data_loss + 0.5 * self.reg * (", "loss = data_loss + self.reg * (",
         named("three_layer_convnet", WITH_REG)),
+    "convnet_saved_model_missing": Mutant(SAVED, None, None, SAVED_CASES),
+    "convnet_saved_model_untrained": Mutant(SAVED, None, untrained(), SAVED_CASES),
 }
 BROKEN = {}
 PLANTED = ["conv_backward_unpads_with_negative_index", "max_pool_backward_assigns_instead_of_adding"]

@@ -10,8 +10,10 @@ those hidden cases.
 import numpy as np
 
 from grader.public.compare import PASS, Verdict, agree, as_array, close
-from grader.public.kinds import Layer, Model
+from grader.public import heldout
+from grader.public.kinds import Layer, Model, SavedModel
 from grader.public.plan import Call, Let, Ref, Save
+from grader.public.saved import SavedArrays
 
 LAYERS = "cs231n.layers"
 FAST = "cs231n.fast_layers"
@@ -147,6 +149,32 @@ def initialised(init):
     return check
 
 
+# ------------------------------------------------------ the graded trained model
+# ConvolutionalNetworks.ipynb trains ThreeLayerConvNet with its default sizes
+# (3x32x32 images, 32 filters of 7x7, 100 hidden units, 10 classes) and saves
+# it; the grader scores the reference ThreeLayerConvNet with these arrays on
+# test images no notebook shows, in float32, on the first CONVNET_ROWS of
+# them (a convolutional network on 2,000 images at once needs gigabytes).
+TRAINED_SHAPES = convnet_shapes((3, 32, 32), 32, 7, 100, 10)
+CONVNET_ROWS = 500
+
+
+def convnet_heldout():
+    X, y, size = heldout.cifar10()
+    return X[:CONVNET_ROWS], y[:CONVNET_ROWS], size
+
+
+def load_as_float32(arrays):
+    return [convnet.set("params", {name: value.astype(np.float32) for name, value in arrays.items()})]
+
+
+convnet_saved = SavedModel(SavedArrays("cs231n/saved/three_layer_convnet.npz", tuple(TRAINED_SHAPES.items()),
+                                       made_by="the section 'Train the network' of ConvolutionalNetworks.ipynb "
+                                               "saves it"),
+                           CONVNET, load=load_as_float32, data=convnet_heldout,
+                           function="three_layer_convnet.npz (trained model)")
+
+
 def initial_loss(rng):
     X = rng.normal(size=(20, 3, 8, 8))
     return convnet.steps(Call("loss", X, rng.integers(10, size=20), save="out"),
@@ -220,4 +248,7 @@ CASES = [
         init={"input_dim": (3, 8, 8), "num_filters": 3, "filter_size": 3, "hidden_dim": 6, "num_classes": 4,
               "reg": 0.3, "dtype": "float64"},
         hint="Backpropagate through affine - affine_relu - conv_relu_pool; add reg * W to each weight's gradient."),
+    convnet_saved.loads("three_layer_convnet_saved_model_loads",
+                        hint="Run the section 'Train the network' of ConvolutionalNetworks.ipynb: it trains "
+                             "ThreeLayerConvNet with its default sizes and saves it with save_model."),
 ]
