@@ -222,3 +222,31 @@ def conv_backward_naive(dout, cache):
     return np.zeros_like(x), np.zeros_like(w), np.zeros_like(b)
 ''', frozenset({"conv_backward_naive_stride_1_pad_1", "conv_backward_naive_stride_1_pad_0_non_square_kernel"})),
 }
+
+# Planted together in the blank release, which must still score 0.
+BLANK_CHEATS = {
+    # A made-up batchnorm (its input, unchanged) under a spatial batchnorm that
+    # wraps it as it should: the wrapper's fallback refuses a batchnorm that
+    # normalises nothing.
+    "conv_blank_batchnorm_forward_returns_x": Alternative(LAYERS, "batchnorm_forward", '''
+def batchnorm_forward(x, gamma, beta, bn_param):
+    return x, (x, gamma)
+'''),
+    "conv_blank_spatial_batchnorm_forward_wraps_it": Alternative(LAYERS, "spatial_batchnorm_forward", '''
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):
+    N, C, H, W = x.shape
+    out, cache = batchnorm_forward(x.transpose(0, 2, 3, 1).reshape(-1, C), gamma, beta, bn_param)
+    return out.reshape(N, H, W, C).transpose(0, 3, 1, 2), cache
+'''),
+    # The upstream gradient passed straight through, under a correct wrapper.
+    "conv_blank_batchnorm_backward_passes_dout": Alternative(LAYERS, "batchnorm_backward", '''
+def batchnorm_backward(dout, cache):
+    return dout, np.zeros(dout.shape[1]), np.zeros(dout.shape[1])
+'''),
+    "conv_blank_spatial_batchnorm_backward_wraps_it": Alternative(LAYERS, "spatial_batchnorm_backward", '''
+def spatial_batchnorm_backward(dout, cache):
+    N, C, H, W = dout.shape
+    dx, dgamma, dbeta = batchnorm_backward(dout.transpose(0, 2, 3, 1).reshape(-1, C), cache)
+    return dx.reshape(N, H, W, C).transpose(0, 3, 1, 2), dgamma, dbeta
+'''),
+}
