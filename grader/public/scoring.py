@@ -10,6 +10,7 @@ import zlib
 from grader.public.compare import Verdict, shown_example
 from grader.public.results import CaseResult
 from grader.public.runner import Job, Limits, run_cases
+from grader.public.suite import missing, not_installed_message
 
 DEFAULT_SEED = 231
 MAX_MESSAGE = 1000   # characters of a case's message
@@ -21,10 +22,12 @@ def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0, solution_root=None):
     built once per run and shared by every submission.  `time_scale`
     multiplies every case's time limit (slow machines, or fast tests).
     `solution_root` is where the files that cases lend are read (see
-    `suite`): needed only when some case lends one."""
+    `suite`): needed only when some case lends one.  A case whose packages
+    are not installed (`suite.missing`) gets no job: `score_submission`
+    reports it skipped."""
     jobs = {}
     for case in cases:
-        if case.plan is not None:
+        if case.plan is not None and not missing(case):
             wire, given = case.build(seed)
             jobs[case.name] = Job(wire, case.timeout * time_scale, given, lent_sources(case, solution_root),
                                   zlib.crc32(f"{seed}:{case.name}".encode()))
@@ -59,7 +62,9 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
     memo, results = {}, []
     for case in cases:
         status, message, hint, shown = "passed", "", case.hint, False
-        if case.saved is not None:
+        if case.plan is not None and missing(case):
+            status, message = "skipped", not_installed_message(missing(case))
+        elif case.saved is not None:
             status, message = _judge(lambda: case.saved.judge(root, run_reference, memo))
         elif case.plan is not None:
             outcome = outcomes[case.name]

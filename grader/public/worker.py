@@ -393,7 +393,7 @@ def _bare_package(name, path):
 
 @functools.lru_cache(maxsize=None)  # a worker serves one submission: parse its notebook once
 def function_from_notebook(path, name):
-    """Define function `name` from a notebook, running as little as possible.
+    """Define function (or class) `name` from a notebook, running as little as possible.
 
     The last code cell that defines `name` at top level is the definition.
     Only that `def`, the other functions and classes of the notebook that it
@@ -416,8 +416,8 @@ def function_from_notebook(path, name):
                 imports.append(node)
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 definitions[node.name] = (index, node)
-    if not isinstance(definitions.get(name, (0, None))[1], ast.FunctionDef):
-        raise NameError(f"no code cell of {label} defines a function called {name}()")
+    if not isinstance(definitions.get(name, (0, None))[1], (ast.FunctionDef, ast.ClassDef)):
+        raise NameError(f"no code cell of {label} defines a function or class called {name}")
     needed, used, waiting = {}, set(), [name]
     while waiting:  # the definitions `name` needs, transitively
         wanted = waiting.pop()
