@@ -1,7 +1,8 @@
 """Cases that need a package beyond numpy (torch, for PyTorch.ipynb): where
 it is missing they are skipped with a message saying how to install it and
 every other case runs; a tensor comes back from the worker as its array; a
-class defined in a notebook is a target like a function."""
+class defined in a notebook is a target like a function; a case may lend the
+reference's definition of a notebook function (PyTorch.ipynb's flatten)."""
 import json
 
 import numpy as np
@@ -92,3 +93,21 @@ def test_float32_outputs_are_judged_with_a_float32_tolerance():
     scores = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
     assert FLOAT32(scores + np.float32(1e-6) * scores, scores).passed
     assert not FLOAT32(scores + 1e-2, scores).passed
+
+
+def test_a_case_can_lend_a_notebook_definition_for_that_case_only(tmp_path):
+    from grader.public.plan import Call, to_wire
+    from grader.public.scoring import notebook_definition
+    from grader.public.worker import run_plan
+    student = notebook(tmp_path, "def helper(x):\n    return x - 1  # the student's bug",
+                       "def network(x):\n    return 10 * helper(x)")
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    lend = {"classes.ipynb:helper": notebook_definition(notebook(reference, "def helper(x):\n    return x + 1"),
+                                                        "helper")}
+    assert lend["classes.ipynb:helper"] == "def helper(x):\n    return x + 1"
+    wire = to_wire([Call("classes.ipynb:network", 2, save="out")])
+    assert run_plan(wire, str(tmp_path), lend=lend) == ("outputs", {"out": 30})
+    assert run_plan(wire, str(tmp_path)) == ("outputs", {"out": 10})  # the next case: the student's helper again
+    judged = {"classes.ipynb:network": "def network(x):\n    return 0"}  # never the function the case judges
+    assert run_plan(wire, str(tmp_path), lend=judged) == ("outputs", {"out": 10})

@@ -3,6 +3,8 @@
 Shared by `check` (public cases, no reference) and `grade` (all cases,
 against reference outputs computed once per run).
 """
+import ast
+import json
 import os
 import re
 import zlib
@@ -35,14 +37,39 @@ def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0, solution_root=None):
 
 
 def lent_sources(case, solution_root):
-    """{dotted module name: source} of the reference files `case` lends."""
+    """{dotted module name: source} of the reference files `case` lends, and
+    {"notebook.ipynb:name": source} of the notebook definitions it lends."""
     if case.lends and solution_root is None:
         raise ValueError(f"case {case.name} lends {', '.join(case.lends)}: give build_jobs the solution folder")
     sources = {}
     for path in case.lends:
+        if ".ipynb:" in path:
+            notebook, name = path.split(":", 1)
+            sources[path] = notebook_definition(os.path.join(solution_root, notebook), name)
+            continue
         with open(os.path.join(solution_root, path), encoding="utf-8") as f:
             sources[path[:-3].replace("/", ".")] = f.read()
     return sources
+
+
+def notebook_definition(path, name):
+    """The source of the top-level function or class `name` in the last code
+    cell of the notebook at `path` that defines it (as the worker takes it)."""
+    with open(path, encoding="utf-8") as f:
+        cells = [c for c in json.load(f)["cells"] if c.get("cell_type") == "code"]
+    found = None
+    for cell in cells:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+                found = ast.get_source_segment(source, node)
+    if found is None:
+        raise ValueError(f"no code cell of {path} defines {name}, which a case lends")
+    return found
 
 
 def score_submission(server, root, cases, jobs, references=None, limits=Limits(), reference_root=None,

@@ -39,7 +39,8 @@ is built on others the student also writes (CS231n's TwoLayerNet calls the
 student's affine_forward, relu_forward, ...), its hidden cases `lend` it the
 reference solution's files of those functions ("cs231n/layers.py"): the
 worker runs that case with them in place of the student's, so that a wrong
-affine_forward costs affine_forward's cases and not the network's.  What a
+affine_forward costs affine_forward's cases and not the network's.  A
+notebook's definition is lent the same way ("PyTorch.ipynb:flatten").  What a
 case lends is readable by the student's code while that case runs: lend
 only building blocks whose own cases are graded elsewhere, never the
 function the case judges.

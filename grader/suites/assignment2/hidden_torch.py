@@ -15,6 +15,10 @@ from grader.suites.assignment2.public_torch import (FLOAT32, NEEDS, ThreeLayerCo
                                                     two_layer_fc)
 
 TIMEOUT = 20  # the first case of a worker may import torch (about 1 s on a laptop)
+# The networks flatten with the student's own flatten in the notebook; their
+# cases run with the reference's instead, so that a wrong flatten costs
+# flatten's cases only (see `suite`, lends).
+FLATTEN = ("PyTorch.ipynb:flatten",)
 
 
 def flatten_plan(*shape):
@@ -61,37 +65,34 @@ TWO_LAYER_MODULE_HINT = "forward is flatten - fc1 - ReLU - fc2; the layers must 
 CONV_MODULE_HINT = ("conv1: 5x5 with padding=2, conv2: 3x3 with padding=1, each followed by a ReLU, then fc on the "
                     "flattened maps; the layers must be called conv1, conv2 and fc.")
 
+TORCH = {"needs": NEEDS, "timeout": TIMEOUT}
+ON_FLATTEN = {**TORCH, "lends": FLATTEN}
+
 CASES = [
-    flatten.reference("flatten_batch_of_one", flatten_plan(1, 3, 4, 5), FLOAT32, needs=NEEDS, timeout=TIMEOUT,
-                      hint=FLATTEN_HINT),
-    flatten.reference("flatten_three_dims_odd_sizes", flatten_plan(3, 5, 7), FLOAT32, needs=NEEDS,
-                      timeout=TIMEOUT, hint=FLATTEN_HINT),
-    flatten.reference("flatten_five_dims", flatten_plan(2, 3, 1, 4, 2), FLOAT32, needs=NEEDS, timeout=TIMEOUT,
-                      hint=FLATTEN_HINT),
-    flatten.reference("flatten_already_flat", flatten_plan(6, 11), FLOAT32, needs=NEEDS, timeout=TIMEOUT,
-                      hint=FLATTEN_HINT),
-    two_layer_fc.reference("two_layer_fc_random", two_layer_fc_plan((7, 3, 4, 4), 13, 5), FLOAT32, needs=NEEDS,
-                           timeout=TIMEOUT, hint=TWO_LAYER_HINT),
+    flatten.reference("flatten_batch_of_one", flatten_plan(1, 3, 4, 5), FLOAT32, hint=FLATTEN_HINT, **TORCH),
+    flatten.reference("flatten_three_dims_odd_sizes", flatten_plan(3, 5, 7), FLOAT32, hint=FLATTEN_HINT, **TORCH),
+    flatten.reference("flatten_five_dims", flatten_plan(2, 3, 1, 4, 2), FLOAT32, hint=FLATTEN_HINT, **TORCH),
+    flatten.reference("flatten_already_flat", flatten_plan(6, 11), FLOAT32, hint=FLATTEN_HINT, **TORCH),
+    two_layer_fc.reference("two_layer_fc_random", two_layer_fc_plan((7, 3, 4, 4), 13, 5), FLOAT32,
+                           hint=TWO_LAYER_HINT, **ON_FLATTEN),
     two_layer_fc.reference("two_layer_fc_batch_of_one", two_layer_fc_plan((1, 2, 3, 5), 9, 4), FLOAT32,
-                           needs=NEEDS, timeout=TIMEOUT, hint=TWO_LAYER_HINT),
-    two_layer_fc.reference("two_layer_fc_flat_input", two_layer_fc_plan((5, 11), 6, 3), FLOAT32, needs=NEEDS,
-                           timeout=TIMEOUT, hint=TWO_LAYER_HINT),
+                           hint=TWO_LAYER_HINT, **ON_FLATTEN),
+    two_layer_fc.reference("two_layer_fc_flat_input", two_layer_fc_plan((5, 11), 6, 3), FLOAT32,
+                           hint=TWO_LAYER_HINT, **ON_FLATTEN),
     three_layer_convnet.reference("three_layer_convnet_random", three_layer_convnet_plan(4, 3, 8, 8, 6, 5, 7),
-                                  FLOAT32, needs=NEEDS, timeout=TIMEOUT, hint=CONV_HINT),
-    three_layer_convnet.reference(
-        "three_layer_convnet_batch_of_one_odd_sizes", three_layer_convnet_plan(1, 2, 7, 9, 3, 4, 5), FLOAT32,
-        needs=NEEDS, timeout=TIMEOUT, hint=CONV_HINT),
-    three_layer_convnet.reference(
-        "three_layer_convnet_one_channel_non_square_kernels",
-        three_layer_convnet_plan(2, 1, 6, 5, 2, 3, 4, kernel_1=(5, 3), kernel_2=(3, 1)), FLOAT32, needs=NEEDS,
-        timeout=TIMEOUT, hint=CONV_HINT),
+                                  FLOAT32, hint=CONV_HINT, **ON_FLATTEN),
+    three_layer_convnet.reference("three_layer_convnet_batch_of_one_odd_sizes",
+                                  three_layer_convnet_plan(1, 2, 7, 9, 3, 4, 5), FLOAT32, hint=CONV_HINT,
+                                  **ON_FLATTEN),
+    three_layer_convnet.reference("three_layer_convnet_one_channel_non_square_kernels",
+                                  three_layer_convnet_plan(2, 1, 6, 5, 2, 3, 4, kernel_1=(5, 3), kernel_2=(3, 1)),
+                                  FLOAT32, hint=CONV_HINT, **ON_FLATTEN),
     TwoLayerFC.reference("TwoLayerFC_forward_random", two_layer_module_plan((7, 3, 4, 4), 13, 5), FLOAT32,
-                         needs=NEEDS, timeout=TIMEOUT, hint=TWO_LAYER_MODULE_HINT),
+                         hint=TWO_LAYER_MODULE_HINT, **ON_FLATTEN),
     TwoLayerFC.reference("TwoLayerFC_forward_batch_of_one", two_layer_module_plan((1, 2, 3, 5), 9, 4), FLOAT32,
-                         needs=NEEDS, timeout=TIMEOUT, hint=TWO_LAYER_MODULE_HINT),
+                         hint=TWO_LAYER_MODULE_HINT, **ON_FLATTEN),
     ThreeLayerConvNet.reference("ThreeLayerConvNet_forward_random", conv_module_plan(3, 3, 6, 5, 7), FLOAT32,
-                                needs=NEEDS, timeout=TIMEOUT, hint=CONV_MODULE_HINT),
+                                hint=CONV_MODULE_HINT, **ON_FLATTEN),
     ThreeLayerConvNet.reference("ThreeLayerConvNet_forward_batch_of_one_one_channel",
-                                conv_module_plan(1, 1, 2, 4, 3), FLOAT32, needs=NEEDS, timeout=TIMEOUT,
-                                hint=CONV_MODULE_HINT),
+                                conv_module_plan(1, 1, 2, 4, 3), FLOAT32, hint=CONV_MODULE_HINT, **ON_FLATTEN),
 ]

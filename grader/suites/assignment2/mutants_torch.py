@@ -1,8 +1,8 @@
 """Assignment 2, PyTorch: planted bugs and the cases each must break (never shipped).
 
-Each is a realistic mistake in one function or module of PyTorch.ipynb.  As
-in CS231n, the networks call the student's own `flatten`: flatten's bug (it
-assumes images) also costs the one network case whose input is already flat.
+Each is a realistic mistake in one function or module of PyTorch.ipynb, and
+costs that function's cases only: the networks call flatten, and their
+hidden cases run with the reference's (hidden_torch.FLATTEN).
 """
 from grader.public.suite import Mutant
 
@@ -12,8 +12,11 @@ MUTANTS = {
     # Written for (N, C, H, W) images only: any other number of dimensions fails to unpack.
     "flatten_assumes_images": Mutant(
         NOTEBOOK, "N = x.shape[0]", "N, C, H, W = x.shape",
-        frozenset({"flatten_three_dims_odd_sizes", "flatten_five_dims", "flatten_already_flat",
-                   "two_layer_fc_flat_input"})),
+        frozenset({"flatten_three_dims_odd_sizes", "flatten_five_dims", "flatten_already_flat"})),
+    # numpy's (N, H, W, C) habit: the values of each row in another order (2-D inputs are unchanged).
+    "flatten_channels_last": Mutant(
+        NOTEBOOK, "return x.reshape(N, -1)", "return x.transpose(1, -1).reshape(N, -1)",
+        frozenset({"flatten_batch_of_one", "flatten_three_dims_odd_sizes", "flatten_five_dims"})),
     # No non-linearity: two affine layers collapse into one.
     "two_layer_fc_forgets_relu": Mutant(
         NOTEBOOK, "hidden = F.relu(flatten(x).mm(w1))", "hidden = flatten(x).mm(w1)",
