@@ -54,4 +54,25 @@ class ThreeLayerConvNet(nn.Module):
         return self.fc(x.reshape(x.shape[0], -1))
 '''),
 }
-CHEATS = {}
+# Code that only looks right: a module whose scores have the right shape
+# and nothing else; a barebones network that trains weights of its own.
+CHEATS = {
+    "ThreeLayerConvNet_scores_of_zeros": Alternative(NOTEBOOK, "ThreeLayerConvNet.forward", '''
+    def forward(self, x):
+        return torch.zeros(x.shape[0], self.fc.out_features)
+''', frozenset({"ThreeLayerConvNet_forward_random", "ThreeLayerConvNet_forward_batch_of_one_one_channel"})),
+    "two_layer_fc_ignores_its_params": Alternative(NOTEBOOK, "two_layer_fc", '''
+def two_layer_fc(x, params):
+    x = flatten(x)
+    w1 = torch.randn(x.shape[1], 10) * 0.01
+    return F.relu(x.mm(w1))
+''', frozenset({"two_layer_fc_random", "two_layer_fc_batch_of_one", "two_layer_fc_flat_input"})),
+}
+# Free-point tricks planted together in the blank release, which must still
+# score 0: flatten that returns its input, which is right for a flat input.
+BLANK_CHEATS = {
+    "flatten_returns_its_input": Alternative(NOTEBOOK, "flatten", '''
+def flatten(x):
+    return x
+'''),
+}

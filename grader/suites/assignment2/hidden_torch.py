@@ -27,6 +27,13 @@ def flatten_plan(*shape):
     return plan
 
 
+def flat_and_images_plan(rng):
+    """flatten on an input already flat (which it must keep as it is) and on
+    images: returning x unchanged passes the first only."""
+    return [to_tensors(normal(rng, 6, 11), normal(rng, 2, 3, 2, 2)),
+            flatten.call(Ref("tensors", 0), save="flat"), flatten.call(Ref("tensors", 1), save="images")]
+
+
 def two_layer_fc_plan(x_shape, H, C):
     def plan(rng):
         D = int(np.prod(x_shape[1:]))
@@ -72,7 +79,8 @@ CASES = [
     flatten.reference("flatten_batch_of_one", flatten_plan(1, 3, 4, 5), FLOAT32, hint=FLATTEN_HINT, **TORCH),
     flatten.reference("flatten_three_dims_odd_sizes", flatten_plan(3, 5, 7), FLOAT32, hint=FLATTEN_HINT, **TORCH),
     flatten.reference("flatten_five_dims", flatten_plan(2, 3, 1, 4, 2), FLOAT32, hint=FLATTEN_HINT, **TORCH),
-    flatten.reference("flatten_already_flat", flatten_plan(6, 11), FLOAT32, hint=FLATTEN_HINT, **TORCH),
+    flatten.reference("flatten_already_flat_and_images", flat_and_images_plan, FLOAT32, keys=("flat", "images"),
+                      hint=FLATTEN_HINT, **TORCH),
     two_layer_fc.reference("two_layer_fc_random", two_layer_fc_plan((7, 3, 4, 4), 13, 5), FLOAT32,
                            hint=TWO_LAYER_HINT, **ON_FLATTEN),
     two_layer_fc.reference("two_layer_fc_batch_of_one", two_layer_fc_plan((1, 2, 3, 5), 9, 4), FLOAT32,

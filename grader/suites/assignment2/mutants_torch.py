@@ -12,11 +12,12 @@ MUTANTS = {
     # Written for (N, C, H, W) images only: any other number of dimensions fails to unpack.
     "flatten_assumes_images": Mutant(
         NOTEBOOK, "N = x.shape[0]", "N, C, H, W = x.shape",
-        frozenset({"flatten_three_dims_odd_sizes", "flatten_five_dims", "flatten_already_flat"})),
-    # numpy's (N, H, W, C) habit: the values of each row in another order (2-D inputs are unchanged).
+        frozenset({"flatten_three_dims_odd_sizes", "flatten_five_dims", "flatten_already_flat_and_images"})),
+    # numpy's (N, H, W, C) habit: the values of each row in another order (2-D inputs come out right).
     "flatten_channels_last": Mutant(
         NOTEBOOK, "return x.reshape(N, -1)", "return x.transpose(1, -1).reshape(N, -1)",
-        frozenset({"flatten_batch_of_one", "flatten_three_dims_odd_sizes", "flatten_five_dims"})),
+        frozenset({"flatten_batch_of_one", "flatten_three_dims_odd_sizes", "flatten_five_dims",
+                   "flatten_already_flat_and_images"})),
     # No non-linearity: two affine layers collapse into one.
     "two_layer_fc_forgets_relu": Mutant(
         NOTEBOOK, "hidden = F.relu(flatten(x).mm(w1))", "hidden = flatten(x).mm(w1)",
