@@ -7,6 +7,7 @@
 #   bash setup.sh --cifar10h-from DIR   also copy CIFAR-10H (human labels, for human_baseline.ipynb)
 #   bash setup.sh --dev                 also install requirements-dev.txt (the project's test tools)
 #   bash setup.sh --instructor          keep nbgrader's JupyterLab extensions (formgrader) enabled
+#   bash setup.sh --torch               also install requirements-torch.txt (PyTorch, for PyTorch.ipynb)
 #
 # Exit codes: 0 all done, 1 set-up failed (Python, venv or packages),
 #             3 set-up done but no data set (see the message), 64 bad command line.
@@ -37,7 +38,7 @@ MIN_PY="3.9"
 
 usage() {
     cat <<EOF
-Usage: bash setup.sh [--data-from DIR | --no-data] [--cifar10h-from DIR] [--dev] [--instructor] [-v]
+Usage: bash setup.sh [--data-from DIR | --no-data] [--cifar10h-from DIR] [--dev] [--instructor] [--torch] [-v]
 
 Creates $VENV (reused if present), installs requirements.txt into it (skipped when
 unchanged since the last successful install), makes \`python -m grader\` work in
@@ -60,11 +61,14 @@ datasets/cifar-10-batches-py.
   --instructor      keep nbgrader's JupyterLab extensions (formgrader, course
                     list) enabled; without it they are disabled in $VENV, since
                     students have no use for them. Same as CS231N_INSTRUCTOR=1.
+  --torch           also install requirements-torch.txt: PyTorch (CPU), for
+                    assignment 2's PyTorch.ipynb and its graded cases. Same as
+                    CS231N_TORCH=1.
   -v, --verbose     show pip's full output
   -h, --help        show this help
 
 Environment: PYTHON (default python3, must be >= $MIN_PY), CS231N_DATA_FROM,
-             CS231N_CIFAR10H_FROM, CS231N_DEV, CS231N_INSTRUCTOR.
+             CS231N_CIFAR10H_FROM, CS231N_DEV, CS231N_INSTRUCTOR, CS231N_TORCH.
 Exit codes:  0 done, 1 set-up failed, 3 done but no data set, 64 bad usage.
 EOF
 }
@@ -76,6 +80,8 @@ DEV=0
 if [ "${CS231N_DEV:-}" = "1" ]; then DEV=1; fi
 INSTRUCTOR=0
 if [ "${CS231N_INSTRUCTOR:-}" = "1" ]; then INSTRUCTOR=1; fi
+TORCH=0
+if [ "${CS231N_TORCH:-}" = "1" ]; then TORCH=1; fi
 PIP_VERBOSITY="--quiet"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -86,6 +92,7 @@ while [ $# -gt 0 ]; do
         --no-data) NO_DATA=1; shift ;;
         --dev) DEV=1; shift ;;
         --instructor) INSTRUCTOR=1; shift ;;
+        --torch) TORCH=1; shift ;;
         --cifar10h-from)
             if [ $# -lt 2 ] || [ -z "$2" ]; then echo "setup.sh: --cifar10h-from needs a file or folder" >&2; exit 64; fi
             CIFAR10H_FROM="$2"; shift 2 ;;
@@ -201,9 +208,11 @@ pip_install() {
 pip_install requirements.txt "$STAMP" "the requirements" "
     Check your network or proxy, then run setup.sh again; with an old pip try
     $VENV_PY -m pip install --upgrade pip   first."
-# The test tools have a stamp of their own, so adding --dev later does not
-# reinstall requirements.txt.
+# The test tools and PyTorch have stamps of their own, so adding --dev or
+# --torch later does not reinstall requirements.txt.
 [ "$DEV" -eq 0 ] || pip_install requirements-dev.txt "$VENV/.requirements-dev.sha256" "the test tools" ""
+[ "$TORCH" -eq 0 ] || pip_install requirements-torch.txt "$VENV/.requirements-torch.sha256" "PyTorch" "
+    PyTorch is large (the CPU build takes about 750 MB installed): check the disk space too."
 
 # `python -m grader check` from assignments/assignmentN/ or a notebook cell: put this
 # checkout's root on the venv's path (a .pth file), as `pip install -e .` does for the bundle.

@@ -149,6 +149,13 @@ def test_setup_installs_the_grading_packages_with_the_projects_version_ranges(bu
     assert "nbgrader" not in setup and "pytest" not in setup
 
 
+@pytest.mark.parametrize("assignment, torch", [("assignment1", False), ("assignment2", True)])
+def test_the_container_installs_torch_only_for_an_assignment_whose_solution_imports_it(repo, assignment, torch):
+    from grader.instructor.gradescope import requirements
+    listed = requirements(repo, os.path.join(repo, "solutions", assignment))
+    assert ("torch==2.13.0" in listed) == torch
+
+
 def test_the_same_sources_give_the_same_bundle(tmp_path, repo, bundle_path):
     from grader.instructor import gradescope as command
     command.bundle(ASSIGNMENT, str(tmp_path / "again.zip"), repo)

@@ -29,7 +29,7 @@ from grader.public import accounts
 from grader.public.runner import GRADER_HOME, ForkServer, Limits, SandboxRefused
 from grader.public.scoring import DEFAULT_SEED, build_jobs, reference_outputs, score_submission, unscorable
 from grader.public.files import SubmissionError, id_problem, prepare, student_id
-from grader.public.suite import load_cases, saved_files
+from grader.public.suite import load_cases, missing, not_installed_message, saved_files
 
 
 @dataclass
@@ -112,6 +112,11 @@ def run(assignment, submissions, out_dir, workers=1, seed=None, solutions_root="
             print(f"--cases grades part of the suite: give it an --out folder of its own ({out_dir} already holds "
                   "a gradebook, whose full grades it would replace).")
             return 2
+    not_run = sorted({p for c in cases for p in missing(c)})
+    if not_run:
+        count = sum(1 for c in cases if missing(c))
+        print(f"WARNING: {count} cases cannot run here and will score 0 for every student: "
+              f"{not_installed_message(not_run)[9:]}.")
     submissions = [s if isinstance(s, tuple) else (student_id(s), s) for s in submissions]
     refused = [(student, path, id_problem(student)) for student, path in submissions if id_problem(student)]
     for student, path, problem in refused:

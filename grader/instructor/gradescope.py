@@ -159,8 +159,12 @@ def grader_files(repo_root, assignment):
 def requirements(repo_root, solution_dir):
     """pip requirements for the container: the grader's own, and the
     third-party packages the reference solution imports, with the version
-    ranges of requirements.txt (bare names where it does not list them)."""
+    ranges of requirements.txt (and the files it includes) and of
+    requirements-torch.txt (torch, for PyTorch.ipynb's cases); bare names
+    where none lists them."""
     pinned, files = {}, [os.path.join(repo_root, "requirements.txt")]
+    if os.path.isfile(os.path.join(repo_root, "requirements-torch.txt")):
+        files.append(os.path.join(repo_root, "requirements-torch.txt"))
     for path in files:
         with open(path) as f:
             for line in f:

@@ -19,6 +19,7 @@ nothing from the rest of the grader.
 import json
 import socket
 import struct
+import sys
 import time
 
 import numpy as np
@@ -41,7 +42,8 @@ def to_plain(value, arrays):
 
     Only plain data passes: None, bool, int, float, str, lists/tuples, dicts
     and numeric/bool arrays.  Tuples and dicts with non-string keys are tagged
-    so that `from_plain` gives back the same shape of value.
+    so that `from_plain` gives back the same shape of value.  A torch tensor
+    (in a worker that has loaded torch) travels as its numeric array.
     """
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -66,7 +68,23 @@ def to_plain(value, arrays):
         return [to_plain(v, arrays) for v in value]
     if isinstance(value, dict):
         return {"__dict__": [[to_plain(k, arrays), to_plain(v, arrays)] for k, v in value.items()]}
+    array = _tensor_as_array(value)
+    if array is not None:
+        return to_plain(array, arrays)
     raise ProtocolError(f"a value of type {type(value).__name__}")
+
+
+def _tensor_as_array(value):
+    """A torch tensor's values as a numpy array (detached, on the CPU), or
+    None for anything else.  torch is looked up, never imported: a process
+    that has not loaded it holds no tensor, and numpy-only grading stays fast."""
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(value, torch.Tensor):
+        return None
+    array = value.detach().cpu().numpy()
+    if not isinstance(array, np.ndarray):  # a subclass whose numpy() returns something else
+        raise ProtocolError(f"a tensor of type {type(value).__name__} whose numpy() is not an array")
+    return array
 
 
 def plain_copy(value):

@@ -3,6 +3,8 @@
 Shared by `check` (public cases, no reference) and `grade` (all cases,
 against reference outputs computed once per run).
 """
+import ast
+import json
 import os
 import re
 import zlib
@@ -10,6 +12,7 @@ import zlib
 from grader.public.compare import Verdict, shown_example
 from grader.public.results import CaseResult
 from grader.public.runner import Job, Limits, run_cases
+from grader.public.suite import missing, not_installed_message
 
 DEFAULT_SEED = 231
 MAX_MESSAGE = 1000   # characters of a case's message
@@ -21,10 +24,12 @@ def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0, solution_root=None):
     built once per run and shared by every submission.  `time_scale`
     multiplies every case's time limit (slow machines, or fast tests).
     `solution_root` is where the files that cases lend are read (see
-    `suite`): needed only when some case lends one."""
+    `suite`): needed only when some case lends one.  A case whose packages
+    are not installed (`suite.missing`) gets no job: `score_submission`
+    reports it skipped."""
     jobs = {}
     for case in cases:
-        if case.plan is not None:
+        if case.plan is not None and not missing(case):
             wire, given = case.build(seed)
             jobs[case.name] = Job(wire, case.timeout * time_scale, given, lent_sources(case, solution_root),
                                   zlib.crc32(f"{seed}:{case.name}".encode()))
@@ -32,14 +37,39 @@ def build_jobs(cases, seed=DEFAULT_SEED, time_scale=1.0, solution_root=None):
 
 
 def lent_sources(case, solution_root):
-    """{dotted module name: source} of the reference files `case` lends."""
+    """{dotted module name: source} of the reference files `case` lends, and
+    {"notebook.ipynb:name": source} of the notebook definitions it lends."""
     if case.lends and solution_root is None:
         raise ValueError(f"case {case.name} lends {', '.join(case.lends)}: give build_jobs the solution folder")
     sources = {}
     for path in case.lends:
+        if ".ipynb:" in path:
+            notebook, name = path.split(":", 1)
+            sources[path] = notebook_definition(os.path.join(solution_root, notebook), name)
+            continue
         with open(os.path.join(solution_root, path), encoding="utf-8") as f:
             sources[path[:-3].replace("/", ".")] = f.read()
     return sources
+
+
+def notebook_definition(path, name):
+    """The source of the top-level function or class `name` in the last code
+    cell of the notebook at `path` that defines it (as the worker takes it)."""
+    with open(path, encoding="utf-8") as f:
+        cells = [c for c in json.load(f)["cells"] if c.get("cell_type") == "code"]
+    found = None
+    for cell in cells:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+                found = ast.get_source_segment(source, node)
+    if found is None:
+        raise ValueError(f"no code cell of {path} defines {name}, which a case lends")
+    return found
 
 
 def score_submission(server, root, cases, jobs, references=None, limits=Limits(), reference_root=None,
@@ -59,7 +89,9 @@ def score_submission(server, root, cases, jobs, references=None, limits=Limits()
     memo, results = {}, []
     for case in cases:
         status, message, hint, shown = "passed", "", case.hint, False
-        if case.saved is not None:
+        if case.plan is not None and missing(case):
+            status, message = "skipped", not_installed_message(missing(case))
+        elif case.saved is not None:
             status, message = _judge(lambda: case.saved.judge(root, run_reference, memo))
         elif case.plan is not None:
             outcome = outcomes[case.name]

@@ -39,7 +39,8 @@ is built on others the student also writes (CS231n's TwoLayerNet calls the
 student's affine_forward, relu_forward, ...), its hidden cases `lend` it the
 reference solution's files of those functions ("cs231n/layers.py"): the
 worker runs that case with them in place of the student's, so that a wrong
-affine_forward costs affine_forward's cases and not the network's.  What a
+affine_forward costs affine_forward's cases and not the network's.  A
+notebook's definition is lent the same way ("PyTorch.ipynb:flatten").  What a
 case lends is readable by the student's code while that case runs: lend
 only building blocks whose own cases are graded elsewhere, never the
 function the case judges.
@@ -50,7 +51,9 @@ k_nearest_neighbor", "knn.ipynb"), ...}`: each part and the modules or
 notebooks its cases' targets live in.  A case no part claims belongs to the
 part named after its module (`linear_svm`) or notebook (`knn`).
 """
+import functools
 import importlib
+import importlib.util
 import pkgutil
 import zlib
 from dataclasses import dataclass, replace
@@ -81,6 +84,7 @@ class Case:
     saved: object = None         # a file the notebook saves for grading, judged on the trusted side
                                  # (`kinds.SavedCheck`: a trained model); such a case has no plan
     part: str = ""               # set by `load_cases`: the part of the assignment it counts towards
+    needs: tuple = ()            # packages the plan imports beyond numpy, e.g. ("torch",): see `missing`
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -103,6 +107,28 @@ class Case:
         built = self.plan(rng)
         steps, given = built if isinstance(built, tuple) else (built, None)
         return plan.to_wire(steps), given
+
+
+# How to install a package a case may need, for the message of a case that could not run.
+INSTALL = {"torch": "bash setup.sh --torch"}
+
+
+def missing(case):
+    """The packages `case` needs that this Python cannot import (the grader's
+    workers run the same Python): such a case is skipped, never run, so that
+    a course without torch still grades everything else."""
+    return [name for name in case.needs if not _installed(name)]
+
+
+@functools.lru_cache(maxsize=None)
+def _installed(package):
+    return importlib.util.find_spec(package) is not None
+
+
+def not_installed_message(packages):
+    how = "; ".join(f"`{INSTALL[p]}` installs {p}" for p in packages if p in INSTALL)
+    return (f"not run: this case needs {', '.join(packages)}, which is not installed in the Python that runs "
+            f"the grader" + (f" ({how})" if how else ""))
 
 
 @dataclass(frozen=True)

@@ -245,16 +245,26 @@ def lent_modules(lend, root):
     if not lend:
         yield
         return
-    finder = _LentFinder(lend)
+    modules = {name: source for name, source in lend.items() if ".ipynb:" not in name}
+    finder = _LentFinder(modules)
     _forget_submission(root, lend)
+    _LENT_DEFINITIONS.update({name: source for name, source in lend.items() if ".ipynb:" in name})
     sys.meta_path.insert(0, finder)
     try:
-        for name in sorted(lend):  # through `import_module`: a broken package __init__ must not stop them
+        for name in sorted(modules):  # through `import_module`: a broken package __init__ must not stop them
             import_module(name, root)
         yield
     finally:
         sys.meta_path.remove(finder)
+        _LENT_DEFINITIONS.clear()
         _forget_submission(root, lend)
+
+
+# "notebook.ipynb:name" -> the reference's source of that definition, while a
+# case that lends it runs: `function_from_notebook` takes it in place of the
+# student's (a notebook function built on another the student writes, such
+# as PyTorch.ipynb's two_layer_fc on flatten).
+_LENT_DEFINITIONS = {}
 
 
 class _LentFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -279,9 +289,20 @@ def _forget_submission(root, lend):
     inside = os.path.abspath(root) + os.sep
     function_from_notebook.cache_clear()  # a notebook's function keeps the classes it imported
     for name, module in list(sys.modules.items()):
-        paths = [getattr(module, "__file__", None) or "", *list(getattr(module, "__path__", None) or [])]
-        if name in lend or any(p and not p.startswith("<") and os.path.abspath(p).startswith(inside) for p in paths):
+        if name in lend or any(not p.startswith("<") and os.path.abspath(p).startswith(inside)
+                               for p in _module_paths(module)):
             del sys.modules[name]
+
+
+def _module_paths(module):
+    """A module's file and package folders, as strings.  Some modules answer
+    any attribute (torch.classes gives a namespace object for __path__)."""
+    paths = [getattr(module, "__file__", None)]
+    try:
+        paths += list(getattr(module, "__path__", None) or [])
+    except TypeError:
+        pass
+    return [p for p in paths if isinstance(p, str) and p]
 
 
 # ------------------------------------------------------------------ resolving
@@ -393,12 +414,13 @@ def _bare_package(name, path):
 
 @functools.lru_cache(maxsize=None)  # a worker serves one submission: parse its notebook once
 def function_from_notebook(path, name):
-    """Define function `name` from a notebook, running as little as possible.
+    """Define function (or class) `name` from a notebook, running as little as possible.
 
     The last code cell that defines `name` at top level is the definition.
     Only that `def`, the other functions and classes of the notebook that it
     uses (and those they use), and the import statements that bind a name
-    they use are executed: no data loading, no training, no plots.
+    they use are executed: no data loading, no training, no plots.  A
+    definition the running case lends (`lent_modules`) replaces the student's.
     """
     label = os.path.basename(path)
     definitions, imports = {}, []   # name -> (cell index, node), the last definition winning
@@ -416,8 +438,12 @@ def function_from_notebook(path, name):
                 imports.append(node)
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 definitions[node.name] = (index, node)
-    if not isinstance(definitions.get(name, (0, None))[1], ast.FunctionDef):
-        raise NameError(f"no code cell of {label} defines a function called {name}()")
+    for lent, source in _LENT_DEFINITIONS.items():
+        notebook, lent_name = lent.split(":", 1)
+        if notebook == label and lent_name != name:  # never the definition the case judges
+            definitions[lent_name] = (-1, ast.parse(source).body[0])
+    if not isinstance(definitions.get(name, (0, None))[1], (ast.FunctionDef, ast.ClassDef)):
+        raise NameError(f"no code cell of {label} defines a function or class called {name}")
     needed, used, waiting = {}, set(), [name]
     while waiting:  # the definitions `name` needs, transitively
         wanted = waiting.pop()
@@ -431,7 +457,8 @@ def function_from_notebook(path, name):
     bound = [i for i in imports if any((a.asname or a.name.split(".")[0]) in used for a in i.names)]
     exec(compile(ast.Module(bound, []), f"<notebook {label} imports>", "exec"), namespace)
     for index, node in sorted(needed.values(), key=lambda item: (item[0], item[1].lineno)):
-        exec(compile(ast.Module([node], []), cell_label(label, cells[index]), "exec"), namespace)
+        where = cell_label(label, cells[index]) if index >= 0 else f"<reference {label}:{node.name}>"
+        exec(compile(ast.Module([node], []), where, "exec"), namespace)
     return namespace[name]
 
 
