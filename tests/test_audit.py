@@ -100,4 +100,5 @@ def test_every_graded_function_kills_at_least_its_recorded_floor(assignment):
     with open(audit.floor_path(assignment)) as f:
         floor = json.load(f)
     assert audit.below_floor(report, floor) == []
-    assert set(floor) == set(report["functions"]), "audit with --update-floor to record the new functions"
+    scored = {key for key, entry in report["functions"].items() if entry["kill_rate"] is not None}  # some mutant made
+    assert set(floor) == scored, "audit with --update-floor to record the new functions"
