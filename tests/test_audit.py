@@ -102,3 +102,36 @@ def test_every_graded_function_kills_at_least_its_recorded_floor(assignment):
     assert audit.below_floor(report, floor) == []
     scored = {key for key, entry in report["functions"].items() if entry["kill_rate"] is not None}  # some mutant made
     assert set(floor) == scored, "audit with --update-floor to record the new functions"
+
+
+@pytest.mark.slow
+def test_a_case_that_fails_on_the_reference_is_left_out_instead_of_killing_every_mutant():
+    from dataclasses import replace
+    from grader.public.compare import Verdict
+    cases = load_cases("assignment1", hidden=True)
+    good = next(c for c in cases if c.name == "relu_forward_leaves_x_unchanged")
+    broken = replace(good, name="relu_forward_always_fails", check=lambda got, expected, given=None: Verdict(False))
+    report = audit.run_audit("assignment1", os.path.join(REPO, "solutions"), cases=[*cases, broken],
+                             functions=["relu_forward"])
+    assert report["unsound_cases"] == {"relu_forward_always_fails": "failed"}
+    assert "relu_forward_always_fails" not in report["cases"]
+    entry = report["functions"]["cs231n/layers.py:relu_forward"]
+    assert "relu_forward_always_fails" not in entry["cases"]
+    assert entry["survived"] == 0 and entry["killed"] > 0   # the sound cases still do their work
+    assert "relu_forward_always_fails" in audit.markdown(report)
+
+
+@pytest.mark.slow
+def test_a_forward_pass_that_keeps_no_cache_is_graded_with_its_backward_passs_cases():
+    pairs = audit.paired("assignment2")
+    dropped = [i for i, (partner, _) in pairs.items() if partner == "layernorm_backward"]
+    assert dropped
+    report = audit.run_audit("assignment2", os.path.join(REPO, "solutions"), functions=["layernorm_forward"])
+    rows = {row["id"]: row for row in report["paired"]}
+    assert set(dropped) <= set(rows)
+    for mutant in dropped:
+        assert rows[mutant]["status"] == "killed"
+        assert rows[mutant]["killed_by"] and all(name.startswith("layernorm_backward")
+                                                 for name in rows[mutant]["killed_by"])
+    assert report["functions"]["cs231n/layers.py:layernorm_forward"]["survived"] == 0
+    assert "Graded with their partner's cases too" in audit.markdown(report)

@@ -40,10 +40,20 @@ def solution_with_leaky_relu(tmp_path):
     return root
 
 
-def grade(server, reference_root, root):
-    jobs = build_jobs(CASES)
-    references = reference_outputs(server, reference_root, CASES, jobs)
-    return {r.case: r for r in score_submission(server, root, CASES, jobs, references)}
+def grade(server, reference_root, root, cases=CASES):
+    jobs = build_jobs(cases)
+    references = reference_outputs(server, reference_root, cases, jobs)
+    return {r.case: r for r in score_submission(server, root, cases, jobs, references)}
+
+
+def changed(root, tmp_path, old, new):
+    """A copy of the solution at `root` with `old` replaced by `new` in its layers.py."""
+    student = complete_copy(root, str(tmp_path / "student"))
+    path = os.path.join(student, "cs231n", "layers.py")
+    text = open(path).read()
+    assert text.count(old) == 1
+    open(path, "w").write(text.replace(old, new))
+    return student
 
 
 def test_the_leaky_relu_solution_scores_full_marks(server, solution_with_leaky_relu):
@@ -51,15 +61,35 @@ def test_the_leaky_relu_solution_scores_full_marks(server, solution_with_leaky_r
 
 
 def test_a_backward_pass_that_forgets_alpha_loses_the_backward_cases_only(server, solution_with_leaky_relu, tmp_path):
-    student = complete_copy(solution_with_leaky_relu, str(tmp_path / "student"))
-    path = os.path.join(student, "cs231n", "layers.py")
-    text = open(path).read()
-    assert text.count(FORGETS_ALPHA[0]) == 1
-    open(path, "w").write(text.replace(*FORGETS_ALPHA))
+    student = changed(solution_with_leaky_relu, tmp_path, *FORGETS_ALPHA)
     results = grade(server, solution_with_leaky_relu, student)
     assert failing(results) == {"leaky_relu_backward_random", "leaky_relu_backward_image_shaped",
                                 "leaky_relu_backward_matches_numeric"}
     assert "dx" in results["leaky_relu_backward_random"].message
+
+
+# Two lines more: the layer leaves its inputs as they were.
+IN_PLACE = [*CASES, leaky.leaves_inputs("leaky_relu_forward_leaves_x_unchanged"),
+            leaky.backward_leaves_dout("leaky_relu_backward_leaves_dout_unchanged")]
+
+
+@pytest.mark.parametrize("old, new, lost, message", [
+    # x changed in place; the backward pass still works (x > 0 where alpha * x > 0)
+    ("out = np.where(x > 0, x, alpha * x)", "x[x < 0] *= alpha\n    out = x",
+     {"leaky_relu_forward_leaves_x_unchanged"}, "changed its input x in place"),
+    ("return dout * np.where(x > 0, 1.0, alpha)", "dout *= np.where(x > 0, 1.0, alpha)\n    return dout",
+     {"leaky_relu_backward_leaves_dout_unchanged"}, "changed its input dout in place"),
+    # leaving x alone earns nothing when the output is wrong
+    ("out = np.where(x > 0, x, alpha * x)", "out = np.zeros_like(x)",
+     {"leaky_relu_forward_random", "leaky_relu_forward_leaves_x_unchanged", "leaky_relu_backward_matches_numeric"},
+     "values are wrong"),
+])
+def test_an_input_changed_in_place_costs_the_in_place_case_only(server, solution_with_leaky_relu, tmp_path, old, new,
+                                                                lost, message):
+    student = changed(solution_with_leaky_relu, tmp_path, old, new)
+    results = grade(server, solution_with_leaky_relu, student, IN_PLACE)
+    assert failing(results) == lost
+    assert all(message in results[name].message for name in lost if "_leaves_" in name)
 
 
 def test_a_layer_case_names_what_the_student_writes_and_where():

@@ -14,7 +14,12 @@ and survived when all of them passed.
 A survivor is either a gap in the suite (add a case) or equivalent to the
 reference (the same outputs for every input: mark it in the suite folder's
 `equivalent.py`, `EQUIVALENT = {id: reason}`, and it is neither graded nor
-reported again).  `audit_floor.json` in the suite folder records each
+reported again).  One more kind of mutant is told apart there: a forward
+pass that keeps a wrong cache (or none) returns the right output, and only
+its backward pass, which runs through the student's own cache, can notice.
+A case of the forward's own would charge that bug twice, so `PAIRED = {id:
+(backward function, reason)}` has the audit grade it with the backward's
+cases as well: it counts as killed only if they do kill it.  `audit_floor.json` in the suite folder records each
 function's kill rate; `--check-floor` fails when one falls below it.
 """
 import fnmatch
@@ -72,6 +77,19 @@ def equivalents(assignment):
     return dict(getattr(instructor_part(assignment, "equivalent"), "EQUIVALENT", {}))
 
 
+def paired(assignment):
+    """{mutant id: (partner function, reason)} from the suite's equivalent.py (none without one)."""
+    return dict(getattr(instructor_part(assignment, "equivalent"), "PAIRED", {}))
+
+
+def judges_of(mutation, judged, pairs):
+    """The cases that grade a mutant: its function's, and its partner's where it is paired."""
+    cases = list(judged[(mutation.file, mutation.unit)])
+    if mutation.id in pairs:
+        cases += [c for c in judged.get((mutation.file, pairs[mutation.id][0]), []) if c not in cases]
+    return cases
+
+
 def floor_path(assignment):
     return os.path.join(SUITES_DIR, assignment, FLOOR_FILE)
 
@@ -117,10 +135,10 @@ def run_audit(assignment, solutions_root="solutions", cases=None, workers=None, 
     solution_dir = os.path.join(solutions_root, assignment)
     cases = load_cases(assignment, hidden=True) if cases is None else list(cases)
     regions, texts = find_regions(solution_dir)
-    judged = judging_cases(regions, cases)
-    if functions:
-        judged = {k: v for k, v in judged.items() if any(fnmatch.fnmatchcase(k[1], p) for p in functions)}
-    marked = equivalents(assignment)
+    every = judging_cases(regions, cases)
+    judged = every if not functions else \
+        {k: v for k, v in every.items() if any(fnmatch.fnmatchcase(k[1], p) for p in functions)}
+    marked, pairs = equivalents(assignment), paired(assignment)
     made = [m for r in regions if (r.file, r.unit) in judged for m in mutants(r, texts[(r.file, r.cell)])]
     to_grade = [m for m in made if m.id not in marked]
     outcomes = {}
@@ -129,22 +147,32 @@ def run_audit(assignment, solutions_root="solutions", cases=None, workers=None, 
         jobs = build_jobs(cases, seed, time_scale, solution_dir)   # lent files are the reference's
         references = reference_outputs(server, solution_dir, cases, jobs)
         base = private_copy(solution_dir, os.path.join(scratch, "reference"))
+        # A case that does not pass on the reference itself (a suite's bug, or
+        # skipped here for a missing package) would "kill" every mutant: leave it out, and say so.
+        graded = list({c.name: c for cs in every.values() for c in cs}.values())
+        own = score_submission(server, base, graded, {c.name: jobs[c.name] for c in graded if c.name in jobs},
+                               references)
+        unsound = {r.case: r.status for r in own if r.status != "passed"}
+        every = {k: [c for c in cs if c.name not in unsound] for k, cs in every.items()}
+        judged = {k: every[k] for k in judged}
         with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
-            futures = {pool.submit(grade_mutant, server, base, m, judged[(m.file, m.unit)], jobs, references,
+            futures = {pool.submit(grade_mutant, server, base, m, judges_of(m, every, pairs), jobs, references,
                                    scratch): m for m in to_grade}
             for done, future in enumerate(as_completed(futures), 1):
                 outcomes[futures[future].id] = future.result()
                 if progress:
                     progress(done, len(to_grade))
         sandbox_mode = server.sandbox
-    report = build_report(assignment, regions, judged, made, marked, outcomes)
+    report = build_report(assignment, regions, judged, made, marked, outcomes, pairs)
+    report["unsound_cases"] = unsound
     report.update(seconds=round(time.monotonic() - started, 1), workers=workers or os.cpu_count() or 1,
                   sandbox=sandbox_mode, seed=seed, suite_hash=suite_hash(cases, jobs, references))
     return report
 
 
-def build_report(assignment, regions, judged, made, marked, outcomes):
+def build_report(assignment, regions, judged, made, marked, outcomes, pairs=None):
     """The audit's findings as plain data (what audit.json holds)."""
+    pairs = pairs or {}
     units, kills = {}, {c.name: [] for cs in judged.values() for c in cs}
     for (file, unit), cases in judged.items():
         units[f"{file}:{unit}"] = {"file": file, "function": unit, "cases": [c.name for c in cases], "made": 0,
@@ -163,9 +191,11 @@ def build_report(assignment, regions, judged, made, marked, outcomes):
         entry[{"killed": "killed", "timeout": "timed_out", "survived": "survived"}[status]] += 1
         killed_by = sorted(name for name, s in statuses.items() if s != "passed")
         for name in killed_by:
-            kills[name].append(m.id)
+            kills.setdefault(name, []).append(m.id)
         row = {"id": m.id, "function": m.unit, "file": m.file, "operator": m.operator, "line": m.line,
                "status": status, "killed_by": killed_by, "diff": m.diff}
+        if m.id in pairs:
+            row.update(paired_with=pairs[m.id][0], reason=pairs[m.id][1])
         rows.append(row)
         if status == "survived":
             entry["survivors"].append({"id": m.id, "operator": m.operator, "line": m.line, "diff": m.diff})
@@ -177,7 +207,8 @@ def build_report(assignment, regions, judged, made, marked, outcomes):
             "cases": {name: {"kills": len(ids), "mutants": ids} for name, ids in sorted(kills.items())},
             "idle_cases": sorted(name for name, ids in kills.items() if not ids),
             "ungraded_regions": sorted({f"{r.where}: {r.unit}" for r in regions if (r.file, r.unit) not in judged}),
-            "stale_equivalents": sorted(set(marked) - generated) if len(judged) else [],
+            "stale_equivalents": sorted((set(marked) | set(pairs)) - generated) if len(judged) else [],
+            "paired": [row for row in rows if "paired_with" in row],
             "mutants": rows}
 
 
@@ -230,6 +261,16 @@ def markdown(report):
     for e, s in survivors:
         lines += [f"### `{e['function']}`: {s['operator']}, line {s['line']} (id `{s['id']}`)", "", "```diff",
                   s["diff"], "```", ""]
+    if report.get("unsound_cases"):
+        lines += ["", "## Cases left out: they do not pass on the reference itself", ""]
+        lines += [f"- `{name}`: {status}" for name, status in sorted(report["unsound_cases"].items())]
+    if report.get("paired"):
+        lines += ["", "## Graded with their partner's cases too", "",
+                  "A forward pass whose cache is wrong returns the right output; only its backward pass, which "
+                  "runs through the student's own cache, can notice (the suite's `equivalent.py`, `PAIRED`).", "",
+                  "| function | mutant | partner | status | why |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| `{row['function']}` | `{row['id']}` ({row['operator']}, line {row['line']}) | "
+                  f"`{row['paired_with']}` | {row['status']} | {row['reason']} |" for row in report["paired"]]
     lines += ["", "## Cases that kill nothing", ""]
     lines += [f"- `{name}`" for name in report["idle_cases"]] or ["None."]
     lines += ["", "## Which case killed which mutants", "", "| case | mutants killed |", "| --- | ---: |"]
@@ -276,6 +317,14 @@ def html_page(report, goal=GOAL):
                     f"{'<br>'.join(e(named[i]) + f' (<code>{e(i)}</code>)' for i in c['mutants'])}</details></td></tr>"
                     for n, c in report["cases"].items())
     idle = "".join(f"<li><code>{e(n)}</code></li>" for n in report["idle_cases"]) or "<li>None.</li>"
+    paired_rows = "".join(f"<tr><td><code>{e(r['function'])}</code></td><td><code>{e(r['id'])}</code> "
+                          f"({e(r['operator'])}, line {r['line']})</td><td><code>{e(r['paired_with'])}</code></td>"
+                          f"<td>{e(r['status'])}</td><td>{e(r['reason'])}</td></tr>" for r in report.get("paired", ()))
+    paired_html = (f"<h2>Graded with their partner's cases too</h2><p>A forward pass whose cache is wrong returns "
+                   f"the right output; only its backward pass, which runs through the student's own cache, can "
+                   f"notice (<code>PAIRED</code> in the suite's <code>equivalent.py</code>).</p><table><tr>"
+                   f"<th>function</th><th>mutant</th><th>partner</th><th>status</th><th>why</th></tr>"
+                   f"{paired_rows}</table>") if paired_rows else ""
     ungraded = "".join(f"<li>{e(r)}</li>" for r in report["ungraded_regions"]) or "<li>None.</li>"
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Mutation audit: {e(report['assignment'])}"
             f"</title><style>{STYLE}</style></head><body><h1>Mutation audit of {e(report['assignment'])}'s hidden "
@@ -284,7 +333,7 @@ def html_page(report, goal=GOAL):
             f"below {goal:.0%} are shaded.</p><table><tr><th>function</th><th>cases</th><th>made</th>"
             f"<th>equivalent</th><th>killed</th><th>timed out</th><th>survived</th><th>kill rate</th></tr>"
             f"{''.join(rows)}</table><h2>Survivors</h2><p>Each is a gap (add a case) or equivalent to the "
-            f"reference (mark its id in the suite's <code>equivalent.py</code>).</p>{survivors}"
+            f"reference (mark its id in the suite's <code>equivalent.py</code>).</p>{survivors}{paired_html}"
             f"<h2>Cases that kill nothing</h2><ul>{idle}</ul><h2>Which case killed which mutants</h2>"
             f"<table><tr><th>case</th><th>mutants killed</th><th>mutants</th></tr>{cases}</table>"
             f"<h2>Answer regions no case judges (not mutated)</h2><ul>{ungraded}</ul></body></html>\n")
@@ -315,6 +364,9 @@ def run(assignment, out_dir, solutions_root="solutions", workers=None, seed=None
     write_reports(report, out_dir)
     print(markdown(report).split("\n## Survivors")[0])
     print(f"Written to {out_dir}/: audit.md, audit.html, audit.json")
+    if report["unsound_cases"]:
+        print(f"Left out {len(report['unsound_cases'])} cases that do not pass on the reference itself: "
+              f"{', '.join(sorted(report['unsound_cases']))} (see audit.md).")
     path = floor_path(assignment)
     if update_floor:
         record_floor(report, path)

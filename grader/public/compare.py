@@ -165,6 +165,41 @@ def matches_either_reference(rule, key, alternative):
     return check
 
 
+def all_of(*checks):
+    """Check: every one of `checks` passes; the first that does not says why."""
+    def check(got, expected=None, given=None):
+        for one in checks:
+            verdict = one(got, expected, given)
+            if not verdict.passed:
+                return verdict
+        return PASS
+    return check
+
+
+def unchanged(*names):
+    """Check: the inputs a function was handed are as they were.  Each is sent
+    back after the call as "<name>_after" (`kinds.Kind.leaves_inputs`) and
+    compared with `given[name]`, the value handed over, or else with the
+    reference's own copy after its call (an upstream gradient drawn in the
+    worker).  Without `names`, the ones listed in `given["watched"]`.
+
+    CS231n's layers promise to leave their inputs alone: the caller (a
+    network, a gradient check) still needs them after the call."""
+    def check(got, expected=None, given=None):
+        given = given or {}
+        for name in names or given.get("watched", ()):
+            after = as_array(got.get(f"{name}_after"), name)
+            if isinstance(after, Verdict):
+                return after
+            before = np.asarray(given[name] if name in given else expected[f"{name}_after"])
+            if after.shape != before.shape or not np.array_equal(after, before):
+                return _fail(f"the function changed its input {name} in place: compute the result in a new "
+                             f"array (e.g. `out = {name} * ...`), not with `{name} -= ...`, `{name} *= ...`, "
+                             f"`{name}[...] = ...` or `out={name}`")
+        return PASS
+    return check
+
+
 def agree(first, second, rule, what=None):
     """Check (public, no reference): two of the student's own outputs agree,
     e.g. the no-loop distances and the two-loop distances."""

@@ -10,6 +10,7 @@ kind can make a case of any role from a plan builder and a check:
     kind.property(name, plan, check)       judged by a property
     kind.self_check(name, plan, check)     two of the student's functions agree
     kind.source(name, rule, plan)          a rule on the code itself (no loops)
+    kind.leaves_inputs(name, inputs, ...)  right output, and the inputs left as they were
 
 where plan(rng) returns the steps (see `plan`), or (steps, given).  The
 layer, loss and model kinds add the cases CS231n's notebooks make again and
@@ -21,7 +22,7 @@ numerical gradients), so that a new layer takes a few lines:
 """
 import numpy as np
 
-from grader.public.compare import close, depends_on_input, each, equals_data, matches_reference
+from grader.public.compare import all_of, close, depends_on_input, each, equals_data, matches_reference, unchanged
 from grader.public.numeric import matches_numeric, nudged_calls, sample_entries
 from grader.public.plan import Call, Let, Like, Ref, Save
 from grader.public.suite import Case
@@ -64,6 +65,32 @@ class Kind:
         (the released stub) or returns a constant is not written yet, and
         earns nothing for having no loops."""
         return self.case(name, "property", plan, depends_on_input, source_rule=rule, **options)
+
+    def leaves_inputs(self, name, inputs, rule=None, check=None, pick=(), **options):
+        """The function called on inputs(rng) -- an {argument: value} dict in
+        call order, or (that dict, more values for `check`) -- with every
+        array argument kept in the worker and sent back after the call as
+        "<argument>_after".  It passes when none of them changed and the
+        output is right: against the reference (`rule`), or by the property
+        `check` where the output is random.  Asking for the right output too
+        means that a stub or a constant earns nothing for leaving x alone."""
+        def plan(rng):
+            values, more = _with_given(inputs(rng))
+            watched = [arg for arg, value in values.items() if isinstance(value, np.ndarray)]
+            arguments = [Ref(arg) if arg in watched else value for arg, value in values.items()]
+            return ([*[Let(arg, values[arg]) for arg in watched],
+                     Call(self.target, *arguments, save="out", pick=pick),
+                     *[Save(f"{arg}_after", Ref(arg)) for arg in watched]],
+                    {**values, **more, "watched": watched})
+        if check is None:
+            return self.case(name, "reference", plan, all_of(matches_reference(rule or close()), unchanged()),
+                             **options)
+        return self.case(name, "property", plan, all_of(check, unchanged()), **options)
+
+
+def _with_given(built):
+    """(values, more given) from what an inputs(rng) builder returned."""
+    return built if isinstance(built, tuple) else (built, {})
 
 
 class Function(Kind):
@@ -111,9 +138,10 @@ class Layer(Kind):
         self.backward_function = backward
         self.params, self.shapes = tuple(params), shapes
 
-    def _inputs(self, rng, shapes):
-        merged = {**self.shapes, **shapes}
-        return [rng.normal(size=merged[name]) for name in self.shapes]
+    def _inputs(self, rng, shapes, draw=None):
+        """The array inputs, drawn by draw(rng, shape) (default standard normal)."""
+        merged, draw = {**self.shapes, **shapes}, draw or (lambda rng, shape: rng.normal(size=shape))
+        return [draw(rng, merged[name]) for name in self.shapes]
 
     def gradients_rule(self, rule=None):
         """How backward's result is compared: one rule per input, named dx, dw, ..."""
@@ -128,22 +156,45 @@ class Layer(Kind):
                                  pick=(0,))]
         return super().example(name, plan, out, rule, **options)
 
-    def forward(self, name, rule=None, params=None, **shapes_and_options):
+    def forward(self, name, rule=None, params=None, draw=None, **shapes_and_options):
+        """forward's output against the reference's; draw(rng, shape) makes the inputs."""
         shapes, options = self._split(shapes_and_options)
-        plan = lambda rng: [Call(self.target, *self._inputs(rng, shapes), *self._params(params), save="out",
+        plan = lambda rng: [Call(self.target, *self._inputs(rng, shapes, draw), *self._params(params), save="out",
                                  pick=(0,))]
         return self.reference(name, plan, rule, **options)
 
-    def backward(self, name, rule=None, params=None, **shapes_and_options):
+    def backward(self, name, rule=None, params=None, draw=None, **shapes_and_options):
+        """backward's gradients, through the student's own forward cache, against the reference's."""
+        shapes, options = self._split(shapes_and_options)
+        plan = lambda rng: self._backward_steps(rng, shapes, params, draw)
+        return self.reference(name, plan, self.gradients_rule(rule), **self._of_backward(options))
+
+    def leaves_inputs(self, name, rule=None, params=None, **shapes_and_options):
+        """forward's output against the reference's, and its array inputs as they were after it."""
         shapes, options = self._split(shapes_and_options)
 
-        def plan(rng):
-            return [Call(self.target, *self._inputs(rng, shapes), *self._params(params), keep="forward"),
-                    Let("dout", Like("forward", 0, seed=_seed(rng))),
-                    Call(self.backward_target, Ref("dout"), Ref("forward", 1), save="out")]
-        options.setdefault("function", self.backward_function)
-        options.setdefault("target", self.backward_target)
-        return self.reference(name, plan, self.gradients_rule(rule), **options)
+        def inputs(rng):
+            values = dict(zip(self.shapes, self._inputs(rng, shapes)))
+            return {**values, **{f"param{i}": p for i, p in enumerate(self._params(params))}}
+        return super().leaves_inputs(name, inputs, rule, pick=(0,), **options)
+
+    def backward_leaves_dout(self, name, rule=None, params=None, **shapes_and_options):
+        """backward's gradients against the reference's, and the upstream gradient dout as it was after it."""
+        shapes, options = self._split(shapes_and_options)
+        plan = lambda rng: (self._backward_steps(rng, shapes, params) + [Save("dout_after", Ref("dout"))],
+                            {"watched": ["dout"]})
+        check = all_of(matches_reference(self.gradients_rule(rule)), unchanged())
+        return self.case(name, "reference", plan, check, **self._of_backward(options))
+
+    def _backward_steps(self, rng, shapes, params, draw=None):
+        """forward (kept), an upstream gradient shaped like its output, backward on the forward's cache."""
+        return [Call(self.target, *self._inputs(rng, shapes, draw), *self._params(params), keep="forward"),
+                Let("dout", Like("forward", 0, seed=_seed(rng))),
+                Call(self.backward_target, Ref("dout"), Ref("forward", 1), save="out")]
+
+    def _of_backward(self, options):
+        """Case options naming backward as the function judged (unless they name another)."""
+        return {"function": self.backward_function, "target": self.backward_target, **options}
 
     def gradient_check(self, name, role="self-check", entries=6, params=None, **shapes_and_options):
         """backward's gradients against centred differences of forward, each
@@ -171,9 +222,7 @@ class Layer(Kind):
             return steps, given
         prefixes = tuple(f"input{i}_" for i in range(len(names)))
         check = matches_numeric(prefixes, names={p: f"d{n}" for p, n in zip(prefixes, names)})
-        options.setdefault("function", self.backward_function)
-        options.setdefault("target", self.backward_target)
-        return self.case(name, role, plan, check, **options)
+        return self.case(name, role, plan, check, **self._of_backward(options))
 
     def _params(self, params):
         return self.params if params is None else tuple(params)

@@ -350,68 +350,7 @@ CASES = [*knn_cases(), *linear_loss_cases(), *linear_classifier_cases(), *layer_
 # --assignment assignment1`): each kills mutants of the reference that every
 # case above let through.  Kept in one block so that it merges as one piece.
 # ============================================================================
-from grader.public.plan import Let, Save  # noqa: E402
-
-
-def unchanged(*names):
-    """Check: the inputs a function was handed are as they were (the layers
-    promise "No function here modifies its inputs"; a backward pass, or the
-    caller, still needs them)."""
-    def check(got, expected=None, given=None):
-        for name in names:
-            after = as_array(got.get(f"{name}_after"), name)
-            if isinstance(after, Verdict):
-                return after
-            if after.shape != given[name].shape or not np.array_equal(after, given[name]):
-                return Verdict(False, f"the function changed its input {name} in place: compute the result in "
-                                      f"a new array (e.g. `out = ...`, not `{name} -= ...` or `out={name}`)")
-        return PASS
-    return check
-
-
-def keeps_input(target, name, inputs):
-    """Plan: `target` called on kept copies of `inputs` (an {argument: value}
-    dict, in order), then the argument `name` sent back as it is after the call."""
-    def plan(rng):
-        values = inputs(rng)
-        steps = [Let(arg, value) for arg, value in values.items() if arg == name]
-        args = [Ref(arg) if arg == name else value for arg, value in values.items()]
-        return [*steps, Call(target, *args, save="out"), Save(f"{name}_after", Ref(name))], {name: values[name]}
-    return plan
-
-
-def relu_backward_keeps_dout(rng):
-    """relu_backward on a kept dout; the cache is x itself, as the starter
-    code's relu_forward makes it, so that only relu_backward is judged."""
-    x, dout = rng.normal(size=(5, 6)), rng.normal(size=(5, 6))
-    return ([Let("dout", dout), Call(relu.backward_target, Ref("dout"), x, save="out"),
-             Save("dout_after", Ref("dout"))], {"dout": dout})
-
-
-def relu_backward_at_zero(rng):
-    """relu_backward where a third of x is exactly 0, where the derivative
-    is taken to be 0 (the cache is x, as in `relu_backward_keeps_dout`)."""
-    x = rng.normal(size=(6, 5)) * (rng.random((6, 5)) > 1 / 3)               # exact zeros
-    return [Call(relu.backward_target, rng.normal(size=(6, 5)), x, save="out")]
-
-
-def wide_scores(rng, num_train=9, num_classes=6):
-    """(scores, labels): rows that sit far apart (offsets of -1000, 0 and
-    +1000), each with three classes near its top, one of them correct, and
-    three some 780 below.  exp() then overflows unless each row is shifted
-    by its own maximum (not its minimum), and a whole row underflows to
-    log(0) if all rows share one shift; the correct class's probability stays
-    far from 0, so probabilities computed directly work as well."""
-    offsets = rng.permutation(np.repeat([-1000.0, 0.0, 1000.0], num_train // 3))
-    top = num_classes // 2
-    scores = np.empty((num_train, num_classes))
-    labels = np.empty(num_train, dtype=np.int64)
-    for i in range(num_train):
-        order = rng.permutation(num_classes)
-        scores[i, order[:top]] = rng.normal(size=top)
-        scores[i, order[top:]] = -rng.uniform(770.0, 790.0, size=num_classes - top)
-        labels[i] = rng.choice(order[:top])
-    return offsets[:, np.newaxis] + scores, labels                           # (N, C), (N,)
+from grader.suites.common import wide_scores, with_zeros  # noqa: E402
 
 
 def softmax_wide_scores(rng):
@@ -462,7 +401,6 @@ def steps_on_one_example(classifier):
 
 def audit_cases():
     softmax = Model(f"{LINEAR}:Softmax", "LinearClassifier")
-    x_input = lambda rng: {"x": rng.normal(size=(5, 3, 4))}
     loss_input = lambda rng: {"x": rng.normal(size=(10, 6)), "y": rng.integers(6, size=10)}
     either = matches_either_reference(LOSS_AND_GRADIENT, "out", "half_reg")
     return [
@@ -480,17 +418,15 @@ def audit_cases():
             LOSS_AND_GRADIENT,
             hint="Shift each row of x by that row's own maximum (axis=1, keepdims=True), not by the minimum or "
                  "by one number for the whole matrix."),
-        relu.property("relu_forward_leaves_x_unchanged", keeps_input(relu.target, "x", x_input), unchanged("x"),
-                      hint="Compute the ReLU into a new array: np.maximum(0, x) without out=x."),
-        relu.property("relu_backward_leaves_dout_unchanged", relu_backward_keeps_dout, unchanged("dout"),
-                      function=relu.backward_function, target=relu.backward_target,
-                      hint="Compute dx as a new array (dout * mask), not by multiplying dout in place."),
-        relu.reference("relu_backward_at_zero", relu_backward_at_zero, function=relu.backward_function,
-                       target=relu.backward_target,
-                       hint="Where x == 0 exactly, the gradient is 0: pass dout only where x > 0."),
-        softmax_loss_layer.property(
-            "softmax_loss_layer_leaves_x_unchanged", keeps_input(softmax_loss_layer.target, "x", loss_input),
-            unchanged("x"), hint="Shift the scores into a new array (shifted = x - ...), not x -= ..."),
+        relu.leaves_inputs("relu_forward_leaves_x_unchanged", x=(5, 3, 4),
+                           hint="Compute the ReLU into a new array: np.maximum(0, x) without out=x."),
+        relu.backward_leaves_dout("relu_backward_leaves_dout_unchanged", x=(5, 6),
+                                  hint="Compute dx as a new array (dout * mask), not by multiplying dout in place."),
+        relu.backward("relu_backward_at_zero", x=(6, 5), draw=with_zeros,
+                      hint="Where x == 0 exactly, the gradient is 0: pass dout only where x > 0."),
+        softmax_loss_layer.leaves_inputs(
+            "softmax_loss_layer_leaves_x_unchanged", loss_input, LOSS_AND_GRADIENT,
+            hint="Shift the scores into a new array (shifted = x - ...), not x -= ..."),
         softmax.method("train").property(
             "softmax_train_samples_every_example", sorted_training(softmax), learns, points=1, timeout=20,
             hint="Draw the minibatch indices from all num_train examples: np.random.choice(num_train, batch_size)."),

@@ -133,7 +133,8 @@ AUDIT_BREAKS = {
     "softmax_vectorized_unstable": {"softmax_loss_vectorized_scores_far_apart"},
     "softmax_vectorized_forgets_reg_gradient": {"softmax_loss_vectorized_scores_far_apart"},
     "train_steps_uphill": {"softmax_train_samples_every_example", "softmax_train_steps_by_the_learning_rate"},
-    "relu_backward_passes_everything": {"relu_backward_at_zero"},
+    "relu_backward_passes_everything": {"relu_backward_at_zero", "relu_backward_leaves_dout_unchanged"},
+    "relu_forward_absolute_value": {"relu_forward_leaves_x_unchanged"},
     "softmax_loss_layer_unstable": {"softmax_loss_layer_scores_far_apart"},
 }
 MUTANTS = {name: _replace(m, breaks=m.breaks | AUDIT_BREAKS.get(name, set())) for name, m in MUTANTS.items()}

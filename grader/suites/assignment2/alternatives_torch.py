@@ -2,7 +2,8 @@
 
 Correct code written differently: torch's own flatten, F.linear with the
 transposed weights, torch.relu and torch.addmm, layers made in another order
-or with padding="same", ReLUs kept as modules.  Each must score full marks.
+or with padding="same", ReLUs kept as modules, Kaiming's initialisation
+written out or with other arguments.  Each must score full marks.
 """
 from grader.public.suite import Alternative
 
@@ -33,6 +34,8 @@ class TwoLayerFC(nn.Module):
         self.fc2 = nn.Linear(hidden_size, num_classes)
         self.fc1 = nn.Linear(input_size, hidden_size)
         self.relu = nn.ReLU()
+        for layer in (self.fc2, self.fc1):   # Kaiming's standard deviation, written out
+            nn.init.normal_(layer.weight, std=(2 / layer.in_features) ** 0.5)
 
     def forward(self, x):
         return self.fc2(self.relu(self.fc1(torch.flatten(x, 1))))
@@ -46,8 +49,9 @@ class ThreeLayerConvNet(nn.Module):
         self.conv2 = nn.Conv2d(channel_1, channel_2, (3, 3), padding="same")
         self.relu2 = nn.ReLU(inplace=True)
         self.fc = nn.Linear(channel_2 * 32 * 32, num_classes)
-        nn.init.kaiming_normal_(self.conv1.weight, nonlinearity="relu")
-        nn.init.kaiming_normal_(self.conv2.weight, nonlinearity="relu")
+        for layer in (self.conv1, self.conv2, self.fc):
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            layer.bias.data.zero_()
 
     def forward(self, x):
         x = self.relu2(self.conv2(self.relu1(self.conv1(x))))

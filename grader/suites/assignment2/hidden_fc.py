@@ -158,16 +158,17 @@ def dropout_cases():
 
 
 # ------------------------------------------------------------ update rules
-def several_steps(optimizer, shape, config, steps=4):
+def several_steps(optimizer, shape, config, steps=4, dw_scale=1.0):
     """`steps` updates, each given the w and config the previous one returned;
-    every step's next_w is saved (copied at once, so an in-place update is fine)."""
+    every step's next_w is saved (copied at once, so an in-place update is fine).
+    The gradients are standard normal times `dw_scale`."""
     def plan(rng):
         start = {k: (rng.normal(size=shape) ** 2 if k in ("cache", "v") else rng.normal(size=shape))
                  if isinstance(v, str) else v for k, v in config.items()} if config is not None else None
-        calls = [optimizer.call(rng.normal(size=shape), rng.normal(size=shape), start, keep="step1", save="w1",
-                                pick=(0,))]
+        dw = lambda: dw_scale * rng.normal(size=shape)
+        calls = [optimizer.call(rng.normal(size=shape), dw(), start, keep="step1", save="w1", pick=(0,))]
         for i in range(2, steps + 1):
-            calls.append(optimizer.call(Ref(f"step{i - 1}", 0), rng.normal(size=shape), Ref(f"step{i - 1}", 1),
+            calls.append(optimizer.call(Ref(f"step{i - 1}", 0), dw(), Ref(f"step{i - 1}", 1),
                                         keep=f"step{i}", save=f"w{i}", pick=(0,)))
         return calls
     return plan
@@ -257,3 +258,78 @@ def saved_model_cases():
 
 CASES = [case for case in (*copied_layer_cases(), *batchnorm_cases(), *layernorm_cases(), *dropout_cases(),
                            *optimizer_cases(), *net_cases(), *saved_model_cases()) if case is not None]
+
+
+# ============================================================================
+# Cases added because of the mutation audit (`python -m grader audit
+# --assignment assignment2`): each kills mutants of the reference that every
+# case above let through.  Kept in one block so that it merges as one piece.
+# ============================================================================
+from grader.public.compare import all_of, unchanged  # noqa: E402
+from grader.suites.common import wide_scores, with_zeros  # noqa: E402
+
+
+def dropout_keeps_dout(rng):
+    """dropout_forward in training mode, then dropout_backward on a kept dout
+    (drawn here: it has the shape of x), sent back after the call."""
+    shape, p = (20, 30), 0.6
+    x = rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1, 1], size=shape)
+    dout = rng.normal(size=shape)
+    return ([dropout_forward.call(x, {"mode": "train", "p": p}, keep="forward", save="out", pick=(0,)),
+             Let("dout", dout), Call(dropout_backward.target, Ref("dout"), Ref("forward", 1), save="dx"),
+             Save("dout_after", Ref("dout"))], {"x": x, "dout": dout})
+
+
+def running_averages_per_layer(dims):
+    """One training loss of a batchnorm network, then each layer's bn_param:
+    layer i must normalise with self.bn_params[i - 1], so that its running
+    averages (of its own width) are the ones the next test-mode call uses."""
+    def plan(rng):
+        X, y = rng.normal(size=(8, dims[0])), rng.integers(dims[-1], size=8)
+        reads = [Call("__getattribute__", "bn_params", save=f"layer{i}_{stat}", pick=(i - 1, f"running_{stat}"))
+                 for i in range(1, len(dims) - 1) for stat in ("mean", "var")]
+        return net.steps(net.set("params", net_params(rng, dims, "batchnorm")), Call("loss", X, y), *reads,
+                         init=net_init(dims, "batchnorm"))
+    return plan
+
+
+def audit_cases():
+    three = DEPTHS[3]
+    loss_input = lambda rng: {"x": rng.normal(size=(10, 6)), "y": rng.integers(6, size=10)}
+    dropout_input = lambda rng: ({"x": rng.uniform(0.5, 2.0, size=(60, 50)) * rng.choice([-1, 1], size=(60, 50)),
+                                  "dropout_param": {"mode": "train", "p": 0.7}}, {"p": 0.7})
+    in_place = "Compute the result in a new array: the caller still needs {} after the call."
+    yield relu.leaves_inputs("a2_relu_forward_leaves_x_unchanged", x=(5, 3, 4), hint=in_place.format("x"))
+    yield relu.backward_leaves_dout("a2_relu_backward_leaves_dout_unchanged", x=(5, 6), hint=in_place.format("dout"))
+    yield relu.backward("a2_relu_backward_at_zero", x=(6, 5), draw=with_zeros,
+                        hint="Where x == 0 exactly, the gradient is 0: pass dout only where x > 0.")
+    yield softmax_loss.leaves_inputs("a2_softmax_loss_leaves_x_unchanged", loss_input, LOSS_AND_GRADIENT,
+                                     hint="Shift the scores into a new array (shifted = x - ...), not x -= ...")
+    yield softmax_loss.reference("a2_softmax_loss_scores_far_apart", lambda rng: [softmax_loss.call(*wide_scores(rng))],
+                                 LOSS_AND_GRADIENT,
+                                 hint="Shift each row of x by that row's own maximum (axis=1, keepdims=True), not by "
+                                      "the minimum or by one number for the whole matrix.")
+    yield dropout_forward.leaves_inputs("dropout_forward_leaves_x_unchanged", dropout_input,
+                                        check=dropout_statistics(), pick=(0,), hint=in_place.format("x"))
+    yield dropout_backward.property("dropout_backward_leaves_dout_unchanged", dropout_keeps_dout,
+                                    all_of(dropout_mask_and_gradient, unchanged("dout")),
+                                    hint=in_place.format("dout"))
+    yield batchnorm.leaves_inputs("batchnorm_forward_leaves_x_unchanged", x=(9, 5), gamma=(5,), beta=(5,),
+                                  hint=in_place.format("x"))
+    yield batchnorm.backward_leaves_dout("batchnorm_backward_leaves_dout_unchanged", x=(9, 5), gamma=(5,),
+                                         beta=(5,), hint=in_place.format("dout"))
+    yield layernorm.leaves_inputs("layernorm_forward_leaves_x_unchanged", x=(6, 9), gamma=(9,), beta=(9,),
+                                  hint=in_place.format("x"))
+    yield layernorm.backward_leaves_dout("layernorm_backward_leaves_dout_unchanged", x=(6, 9), gamma=(9,),
+                                         beta=(9,), hint=in_place.format("dout"))
+    yield adam.reference("adam_tiny_gradients", several_steps(adam, (4, 5), None, dw_scale=1e-9),
+                         keys=("w1", "w2", "w3", "w4"),
+                         hint="Add epsilon to the square root of v_hat: next_w = w - lr * m_hat / "
+                              "(np.sqrt(v_hat) + eps). With gradients near 1e-9, epsilon dominates.")
+    yield net.method("loss").reference(
+        "fc_net_batchnorm_running_averages_per_layer", running_averages_per_layer(three),
+        keys=tuple(f"layer{i}_{stat}" for i in (1, 2) for stat in ("mean", "var")), lends=BUILDING_BLOCKS,
+        hint="Pass self.bn_params[0] to the first hidden layer's batchnorm, self.bn_params[1] to the second's, ...")
+
+
+CASES += list(audit_cases())

@@ -8,7 +8,8 @@ public_torch.py for how tensors reach the student's code.
 """
 import numpy as np
 
-from grader.public.plan import Ref
+from grader.public.compare import PASS, Verdict, as_array
+from grader.public.plan import Call, Ref
 from grader.suites.assignment2.public_torch import (FLOAT32, NEEDS, ThreeLayerConvNet, TwoLayerFC, conv_state,
                                                     conv_weights, fc_state, fc_weights, flatten, function_steps,
                                                     module_steps, normal, three_layer_convnet, to_tensors,
@@ -104,3 +105,59 @@ CASES = [
     ThreeLayerConvNet.reference("ThreeLayerConvNet_forward_batch_of_one_one_channel",
                                 conv_module_plan(1, 1, 2, 4, 3), FLOAT32, hint=CONV_MODULE_HINT, **ON_FLATTEN),
 ]
+
+
+# ============================================================================
+# Cases added because of the mutation audit (`python -m grader audit
+# --assignment assignment2`): the cases above load their own weights, so
+# nothing judged how __init__ initialises them.  Kept in one block so that it
+# merges as one piece.
+# ============================================================================
+def initial_state(kind, *init):
+    """Construct the module (the worker seeds torch for each case) and send back its state dict."""
+    return lambda rng: [Call(kind.target, *init, keep="model"), Call("state_dict", on="model", save="state")]
+
+
+def kaiming_initialised(fan_ins, zero_biases=False, tolerance=0.15):
+    """Check: each weight ({state key: its fan-in}) has the standard deviation
+    of Kaiming initialisation, sqrt(2 / fan_in), within `tolerance` (the
+    layers are large enough that a correct draw is within 3 %; PyTorch's
+    default initialisation is 0.41 times that); with `zero_biases`, every
+    bias is exactly 0."""
+    def check(got, expected=None, given=None):
+        state = got.get("state")
+        if not isinstance(state, dict):
+            return Verdict(False, "state_dict() did not give a dict of tensors")
+        for key, fan_in in fan_ins.items():
+            weight = as_array(state.get(key), key)
+            if isinstance(weight, Verdict):
+                return weight
+            wanted, std = np.sqrt(2.0 / fan_in), float(np.std(weight.astype(float)))
+            if not abs(std / wanted - 1) <= tolerance:
+                return Verdict(False, f"{key} has a standard deviation of {std:.3g}; Kaiming initialisation "
+                                      f"(nn.init.kaiming_normal_) gives sqrt(2 / fan_in) = {wanted:.3g}")
+            bias_key = key.replace(".weight", ".bias")
+            if zero_biases:
+                bias = as_array(state.get(bias_key), bias_key)
+                if isinstance(bias, Verdict):
+                    return bias
+                if np.any(bias != 0):
+                    return Verdict(False, f"{bias_key} is not all zeros: set it with nn.init.zeros_")
+        return PASS
+    return check
+
+
+AUDIT_CASES = [
+    TwoLayerFC.property("TwoLayerFC_init_kaiming_weights", initial_state(TwoLayerFC, 300, 200, 10),
+                        kaiming_initialised({"fc1.weight": 300, "fc2.weight": 200}),
+                        function="TwoLayerFC.__init__ (PyTorch.ipynb)",
+                        hint="Initialise fc1.weight and fc2.weight with nn.init.kaiming_normal_.", **TORCH),
+    ThreeLayerConvNet.property("ThreeLayerConvNet_init_kaiming_weights_zero_biases",
+                               initial_state(ThreeLayerConvNet, 3, 12, 8, 10),
+                               kaiming_initialised({"conv1.weight": 3 * 5 * 5, "conv2.weight": 12 * 3 * 3,
+                                                    "fc.weight": 8 * 32 * 32}, zero_biases=True),
+                               function="ThreeLayerConvNet.__init__ (PyTorch.ipynb)",
+                               hint="Initialise every weight with nn.init.kaiming_normal_ and every bias with "
+                                    "nn.init.zeros_ (conv1, conv2 and fc).", **TORCH),
+]
+CASES += AUDIT_CASES

@@ -108,3 +108,39 @@ MUTANTS = {
 }
 BROKEN = {}
 PLANTED = ["batchnorm_backward_forgets_variance_path", "dropout_forward_not_inverted", "adam_without_bias_correction"]
+
+
+# ============================================================================
+# The cases hidden_fc.audit_cases() added (after the mutation audit) that
+# these planted bugs break as well, and the planted bugs it was made for.
+# Kept in one block so that it merges as one piece.
+# ============================================================================
+from dataclasses import replace as _replace  # noqa: E402
+
+AUDIT_BREAKS = {
+    "relu_forward_absolute_value": {"a2_relu_forward_leaves_x_unchanged"},
+    "relu_backward_passes_everything": {"a2_relu_backward_leaves_dout_unchanged", "a2_relu_backward_at_zero"},
+    "softmax_loss_unstable": {"a2_softmax_loss_scores_far_apart"},
+    "batchnorm_backward_forgets_variance_path": {"batchnorm_backward_leaves_dout_unchanged"},
+    "layernorm_backward_forgets_mean_term": {"layernorm_backward_leaves_dout_unchanged"},
+    "dropout_forward_not_inverted": {"dropout_forward_leaves_x_unchanged"},
+    "dropout_backward_ignores_mask": {"dropout_backward_leaves_dout_unchanged"},
+    "adam_without_bias_correction": {"adam_tiny_gradients"},
+}
+MUTANTS = {name: _replace(m, breaks=m.breaks | AUDIT_BREAKS.get(name, set())) for name, m in MUTANTS.items()}
+MUTANTS.update({
+    # A common way to write a ReLU, which overwrites the caller's x (the
+    # backward pass still works: x > 0 where the ReLU of x is).
+    "relu_forward_in_place": Mutant(
+        LAYERS, "out = np.maximum(0, x)", "x[x < 0] = 0\n    out = x", frozenset({"a2_relu_forward_leaves_x_unchanged"})),
+    # Epsilon subtracted: no difference until the gradients are as small as epsilon.
+    "adam_subtracts_epsilon": Mutant(
+        OPTIM, '(np.sqrt(v_hat) + config["epsilon"])', '(np.sqrt(v_hat) - config["epsilon"])',
+        frozenset({"adam_tiny_gradients"})),
+    # Off by one, and Python's negative index hides it: layer 1 takes the last
+    # layer's bn_param.  Training is right; each layer's running averages sit
+    # in another's bn_param.
+    "fc_net_bn_params_off_by_one": Mutant(
+        NET, "self.bn_params[i - 1], self.normalization)", "self.bn_params[i - 2], self.normalization)",
+        frozenset({"fc_net_batchnorm_running_averages_per_layer"})),
+})

@@ -32,6 +32,13 @@ MUTANTS = {
     "ThreeLayerConvNet_forgets_first_relu": Mutant(
         NOTEBOOK, "x = F.relu(self.conv1(x))", "x = self.conv1(x)",
         frozenset({"ThreeLayerConvNet_forward_random", "ThreeLayerConvNet_forward_batch_of_one_one_channel"})),
+    # PyTorch's default initialisation (uniform, 0.41 times Kaiming's standard deviation).
+    "TwoLayerFC_default_initialisation": Mutant(
+        NOTEBOOK, "nn.init.kaiming_normal_(self.fc1.weight)", "pass  # fc1 keeps PyTorch's initialisation",
+        frozenset({"TwoLayerFC_init_kaiming_weights"})),
+    "ThreeLayerConvNet_biases_left_at_default": Mutant(
+        NOTEBOOK, "nn.init.zeros_(layer.bias)", "pass  # the biases keep PyTorch's initialisation",
+        frozenset({"ThreeLayerConvNet_init_kaiming_weights_zero_biases"})),
 }
 BROKEN = {}
 PLANTED = []
