@@ -8,7 +8,9 @@ import zipfile
 
 import pytest
 
-from support import ASSIGNMENT
+from grader.instructor import gradescope as bundle
+from grader.public.suite import load_cases
+from support import ASSIGNMENT, ASSIGNMENTS
 import make_submissions
 
 # https://gradescope-autograders.readthedocs.io/en/latest/specs/ (the results.json fields)
@@ -127,9 +129,26 @@ def test_the_bundle_holds_nothing_else(bundle_names):
     assert {name.split("/")[0] for name in bundle_names} == BUNDLE_TOP_LEVEL
     assert {name.split("/")[1] for name in bundle_names if name.startswith("solutions/")} == {ASSIGNMENT}
     assert {name for name in bundle_names if name.startswith("grader/suites/")} == {
-        "grader/suites/__init__.py", *(f"grader/suites/{ASSIGNMENT}/{n}" for n in ("__init__.py", "public.py", "hidden.py"))}
+        "grader/suites/__init__.py", "grader/suites/common.py",
+        *(f"grader/suites/{ASSIGNMENT}/{n}" for n in ("__init__.py", "public.py", "hidden.py"))}
     assert not [name for name in bundle_names if name.startswith(("solutions/", "grader/"))
                 and not name.endswith((".py", ".ipynb"))]   # no saved models, data or caches
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_assignments_bundle_loads_its_whole_hidden_suite_and_no_planted_bug(tmp_path, repo, assignment):
+    """A suite split by topic (assignment 2's hidden_fc.py, ...) and the helpers
+    suites share (suites/common.py) travel with it; mutants and alternatives do not."""
+    files = bundle.grader_files(repo, assignment)
+    assert not [n for n in files if n.rsplit("/", 1)[-1].startswith(("mutants", "alternatives", "equivalent"))]
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    count = subprocess.run([sys.executable, "-c", "from grader.public.suite import load_cases; "
+                            f"print(len(load_cases({assignment!r}, hidden=True)))"],
+                           cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert count.returncode == 0, count.stderr
+    assert int(count.stdout) == len(load_cases(assignment, hidden=True))
 
 
 @pytest.mark.parametrize("name", ["setup.sh", "run_autograder"])

@@ -148,12 +148,22 @@ def bundle(assignment, zip_path, repo_root):
     write_zip(zip_path, entries, executables={"setup.sh", "run_autograder"})
 
 
+# What a suite folder holds for instructors only: planted bugs, correct
+# alternatives and the audit's marks.  Grading needs none of them.
+INSTRUCTOR_ONLY = ("mutants", "alternatives", "equivalent")
+
+
 def grader_files(repo_root, assignment):
     """{zip name: bytes}: the grader's modules and the suite of `assignment`
-    (public and hidden cases; not the other assignments', not the planted bugs)."""
-    suite = {f"suites/{assignment}/{n}" for n in ("__init__.py", "public.py", "hidden.py")}
+    (its public and hidden cases, every topic's, and the helpers the suites
+    share; not the other assignments', not the planted bugs)."""
+    def wanted(name):
+        parts = name.split("/")
+        if parts[0] != "suites" or len(parts) == 2:   # the grader, or suites/__init__.py and common.py
+            return True
+        return parts[1] == assignment and not parts[2].startswith(INSTRUCTOR_ONLY)
     return {f"grader/{name}": data for name, data in read_tree(os.path.join(repo_root, "grader")).items()
-            if name.endswith(".py") and (not name.startswith("suites/") or name in suite | {"suites/__init__.py"})}
+            if name.endswith(".py") and wanted(name)}
 
 
 def requirements(repo_root, solution_dir):
