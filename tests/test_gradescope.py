@@ -10,7 +10,7 @@ import pytest
 
 from grader.instructor import gradescope as bundle
 from grader.public.suite import load_cases
-from support import ASSIGNMENT, ASSIGNMENTS
+from support import ASSIGNMENT, ASSIGNMENTS, require
 import make_submissions
 
 # https://gradescope-autograders.readthedocs.io/en/latest/specs/ (the results.json fields)
@@ -195,3 +195,25 @@ def test_the_unpacked_bundle_grades_on_its_own(tmp_path, bundle_path, submission
                             cwd=source, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads((tmp_path / "results.json").read_text())["score"] == total_points(cases)
+
+
+@pytest.mark.slow
+def test_an_assignment_with_saved_models_grades_them_in_the_bundle_without_cifar10(tmp_path, repo):
+    """The container has no CIFAR-10: the bundle carries the held-out rows
+    the saved models are scored on, and the reference scores full marks."""
+    require("torch", "bash setup.sh --torch")   # for full marks: PyTorch.ipynb's cases need it
+    path, source = tmp_path / "autograder.zip", tmp_path / "source"
+    bundle.bundle("assignment2", str(path), repo)
+    with zipfile.ZipFile(path) as archive:
+        assert {"datasets/heldout/images.npy", "datasets/heldout/labels.npy"} <= set(archive.namelist())
+        archive.extractall(source)
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "CIFAR10_DIR")}
+    result = subprocess.run([sys.executable, "-m", "grader", "gradescope", "--assignment", "assignment2",
+                             "--submission-dir", os.path.join(repo, "solutions", "assignment2"),
+                             "--results", str(tmp_path / "results.json")],
+                            cwd=source, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    results = json.loads((tmp_path / "results.json").read_text())
+    saved = [t for t in results["tests"] if "trained model" in t["name"]]
+    assert len(saved) == 3 and all(t["score"] == t["max_score"] for t in saved)
+    assert results["score"] == sum(t["max_score"] for t in results["tests"])

@@ -151,3 +151,26 @@ def test_a_saved_model_below_a_threshold_loses_that_case_only(server, tmp_path):
     results = grade_toy(server, tmp_path)
     assert results["toy_reaches_50"].passed and not results["toy_reaches_90"].passed
     assert "held-out test images correctly; this case needs 90%" in results["toy_reaches_90"].message
+
+
+# ------------------------------------------- held-out rows without CIFAR-10
+def test_the_held_out_rows_a_bundle_carries_score_the_same_images(tmp_path, monkeypatch):
+    from grader.public import heldout
+    folder = heldout.cifar10_dir()
+    for name, data in heldout.packed(folder).items():
+        (tmp_path / name).write_bytes(data)
+    X, y, size = heldout.cifar10(folder)
+
+    def no_data():
+        raise heldout.MissingData("no CIFAR-10 here")
+    monkeypatch.setattr(heldout, "cifar10_dir", no_data)
+    monkeypatch.setattr(heldout, "PACKED_DIR", str(tmp_path))
+    images, labels, mean_image, packed_size = heldout.held_out_rows()
+    assert images.dtype == np.uint8 and (packed_size, len(labels)) == (size, len(y))
+    assert np.array_equal((images - mean_image).astype(np.float32), X) and np.array_equal(labels, y)
+    np.save(tmp_path / "images.npy", images.astype(np.float32))      # not what packed writes
+    with pytest.raises(heldout.MissingData, match="not as `heldout.packed` writes them"):
+        heldout.held_out_rows()
+    (tmp_path / "labels.npy").unlink()
+    with pytest.raises(heldout.MissingData, match="no CIFAR-10 here"):
+        heldout.held_out_rows()

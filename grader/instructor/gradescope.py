@@ -9,7 +9,8 @@ instructors only.
 
 `bundle` writes that zip: the grader package with the hidden suite of one
 assignment and its reference solution (the autograder is the instructor's
-private copy, so the references may travel in it), and nothing else.
+private copy, so the references may travel in it), the held-out test images
+its saved-model cases score on where it has such cases, and nothing else.
 `run` is `python -m grader gradescope`: it grades the one submission exactly
 as `python -m grader grade` grades each of a class (the same jobs, the same
 reference outputs, the same `grade.score_one`), and always exits 0 once it
@@ -28,9 +29,11 @@ import os
 import re
 import tempfile
 import time
+import zipfile
 
 from grader.instructor import report
 from grader.instructor.grade import build_context, fork_server, private_paths, score_one
+from grader.public import heldout
 from grader.public.runner import SandboxRefused
 from grader.public.scoring import DEFAULT_SEED
 from grader.public.files import SubmissionError, find_root, private_copy, read_tree, write_zip
@@ -140,6 +143,7 @@ def bundle(assignment, zip_path, repo_root):
                    f"'{line}'" for line in requirements(repo_root, solution_dir))).encode(),
                "run_autograder": RUN_AUTOGRADER.format(venv=VENV, assignment=assignment).encode()}
     entries.update(grader_files(repo_root, assignment))
+    entries.update(held_out_files(assignment))
     with tempfile.TemporaryDirectory(prefix="grader-bundle-") as copy:
         # The files grading reads of a submission are the files it reads of the
         # reference: the same copy rule, so saved models and data stay out.
@@ -164,6 +168,20 @@ def grader_files(repo_root, assignment):
         return parts[1] == assignment and not parts[2].startswith(INSTRUCTOR_ONLY)
     return {f"grader/{name}": data for name, data in read_tree(os.path.join(repo_root, "grader")).items()
             if name.endswith(".py") and wanted(name)}
+
+
+def held_out_files(assignment):
+    """{zip name: bytes}: the held-out test images its saved-model cases score
+    on (`heldout.packed`, from the instructor's CIFAR-10), when it has such
+    cases; Gradescope's container has no CIFAR-10 of its own."""
+    if not any(c.saved is not None and c.saved.threshold is not None for c in load_cases(assignment, hidden=True)):
+        return {}
+    try:
+        files = heldout.packed()
+    except heldout.MissingData as exc:
+        raise heldout.MissingData(f"{assignment}'s saved models are scored on held-out CIFAR-10 images, which the "
+                                  f"bundle must carry: {exc}") from None
+    return {f"datasets/heldout/{name}": data for name, data in files.items()}
 
 
 def requirements(repo_root, solution_dir):
@@ -216,10 +234,17 @@ def _normal(name):
 
 def run_bundle(assignment, zip_path, repo_root):
     """`python -m grader gradescope-bundle`: write the zip and say what is in it."""
-    bundle(assignment, zip_path, repo_root)
+    try:
+        bundle(assignment, zip_path, repo_root)
+    except heldout.MissingData as exc:
+        print(f"No bundle written: {exc}")
+        return 1
     size = os.path.getsize(zip_path)
+    with zipfile.ZipFile(zip_path) as archive:
+        data = any(name.startswith("datasets/heldout/") for name in archive.namelist())
     print(f"Wrote {zip_path} ({size / 1024:.0f} KiB): setup.sh, run_autograder, grader/ with the hidden suite "
-          f"of {assignment}, and solutions/{assignment}/.\n"
+          f"of {assignment}, solutions/{assignment}/"
+          f"{' and the held-out test images its saved models are scored on' if data else ''}.\n"
           "It holds the reference solution: upload it to Gradescope as the assignment's autograder, "
           "and never hand it to students.")
     return 0
