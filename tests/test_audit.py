@@ -10,7 +10,7 @@ from grader.instructor import audit
 from grader.instructor.mutation import mutants
 from grader.instructor.regions import Region, find_regions
 from grader.public.suite import load_cases
-from support import ASSIGNMENTS, REPO
+from support import ASSIGNMENTS, REPO, not_runnable, require
 
 
 def mutated_lines(source, operator):
@@ -96,6 +96,8 @@ def test_a_case_removed_from_the_suite_leaves_a_survivor_with_its_diff(tmp_path)
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS if os.path.exists(audit.floor_path(a))])
 def test_every_graded_function_kills_at_least_its_recorded_floor(assignment):
+    if not_runnable(assignment):   # their functions could not be audited here
+        require("torch", "bash setup.sh --torch")
     report = audit.run_audit(assignment, os.path.join(REPO, "solutions"))
     with open(audit.floor_path(assignment)) as f:
         floor = json.load(f)
@@ -135,3 +137,18 @@ def test_a_forward_pass_that_keeps_no_cache_is_graded_with_its_backward_passs_ca
                                                  for name in rows[mutant]["killed_by"])
     assert report["functions"]["cs231n/layers.py:layernorm_forward"]["survived"] == 0
     assert "Graded with their partner's cases too" in audit.markdown(report)
+
+
+@pytest.mark.slow
+def test_a_function_whose_cases_cannot_run_here_is_not_audited_rather_than_scored(monkeypatch):
+    """Without torch the PyTorch cases are skipped: their functions are listed
+    as not audited (and fail a floor check), never reported as 0 % or 100 %."""
+    from grader.public import scoring
+    monkeypatch.setattr(scoring, "missing", lambda case: list(case.needs))   # as if no package a case needs were here
+    report = audit.run_audit("assignment2", os.path.join(REPO, "solutions"), functions=["flatten", "relu_forward"])
+    assert set(report["not_audited"]) == {"PyTorch.ipynb:flatten"}
+    assert "PyTorch.ipynb:flatten" not in report["functions"]
+    assert report["functions"]["cs231n/layers.py:relu_forward"]["kill_rate"] == 1.0
+    assert all(status == "skipped" for status in report["unsound_cases"].values())
+    problems = audit.below_floor(report, {"PyTorch.ipynb:flatten": 1.0, "cs231n/layers.py:relu_forward": 1.0})
+    assert len(problems) == 1 and "not audited here" in problems[0]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from support import under_ci
+
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "datasets" / "get_datasets.sh"
 FILE = "cifar10h-counts.npy"
@@ -36,8 +38,12 @@ def find_cifar10h():
 def counts_file():
     found = find_cifar10h()
     if found is None:
-        pytest.fail("no CIFAR-10H copy for the --cifar10h tests: expected ../shared/datasets/cifar-10h/"
-                    f"{FILE} beside the repository, or CIFAR10H_PATH", pytrace=False)
+        problem = (f"no CIFAR-10H copy for the --cifar10h tests (optional data): `bash datasets/get_datasets.sh "
+                   f"--cifar10h` puts one in datasets/cifar-10h; or lay ../shared/datasets/cifar-10h/{FILE} beside "
+                   "the repository, or set CIFAR10H_PATH")
+        if under_ci():
+            pytest.fail("CI must run these tests: " + problem, pytrace=False)
+        pytest.skip(problem)
     return found
 
 

@@ -139,8 +139,6 @@ def run_audit(assignment, solutions_root="solutions", cases=None, workers=None, 
     judged = every if not functions else \
         {k: v for k, v in every.items() if any(fnmatch.fnmatchcase(k[1], p) for p in functions)}
     marked, pairs = equivalents(assignment), paired(assignment)
-    made = [m for r in regions if (r.file, r.unit) in judged for m in mutants(r, texts[(r.file, r.cell)])]
-    to_grade = [m for m in made if m.id not in marked]
     outcomes = {}
     with ForkServer.for_assignment(assignment, sandbox) as server, \
             tempfile.TemporaryDirectory(prefix="grader-audit-") as scratch:
@@ -148,13 +146,17 @@ def run_audit(assignment, solutions_root="solutions", cases=None, workers=None, 
         references = reference_outputs(server, solution_dir, cases, jobs)
         base = private_copy(solution_dir, os.path.join(scratch, "reference"))
         # A case that does not pass on the reference itself (a suite's bug, or
-        # skipped here for a missing package) would "kill" every mutant: leave it out, and say so.
+        # skipped here for a missing package) would "kill" every mutant: leave
+        # it out, and say so; a function left with no case is not audited here.
         graded = list({c.name: c for cs in every.values() for c in cs}.values())
         own = score_submission(server, base, graded, {c.name: jobs[c.name] for c in graded if c.name in jobs},
                                references)
         unsound = {r.case: r.status for r in own if r.status != "passed"}
         every = {k: [c for c in cs if c.name not in unsound] for k, cs in every.items()}
-        judged = {k: every[k] for k in judged}
+        not_audited = {f"{k[0]}:{k[1]}": sorted(c.name for c in judged[k]) for k in judged if not every[k]}
+        judged = {k: every[k] for k in judged if every[k]}
+        made = [m for r in regions if (r.file, r.unit) in judged for m in mutants(r, texts[(r.file, r.cell)])]
+        to_grade = [m for m in made if m.id not in marked]
         with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
             futures = {pool.submit(grade_mutant, server, base, m, judges_of(m, every, pairs), jobs, references,
                                    scratch): m for m in to_grade}
@@ -163,16 +165,16 @@ def run_audit(assignment, solutions_root="solutions", cases=None, workers=None, 
                 if progress:
                     progress(done, len(to_grade))
         sandbox_mode = server.sandbox
-    report = build_report(assignment, regions, judged, made, marked, outcomes, pairs)
+    report = build_report(assignment, regions, judged, made, marked, outcomes, pairs, not_audited)
     report["unsound_cases"] = unsound
     report.update(seconds=round(time.monotonic() - started, 1), workers=workers or os.cpu_count() or 1,
                   sandbox=sandbox_mode, seed=seed, suite_hash=suite_hash(cases, jobs, references))
     return report
 
 
-def build_report(assignment, regions, judged, made, marked, outcomes, pairs=None):
+def build_report(assignment, regions, judged, made, marked, outcomes, pairs=None, not_audited=None):
     """The audit's findings as plain data (what audit.json holds)."""
-    pairs = pairs or {}
+    pairs, not_audited = pairs or {}, not_audited or {}
     units, kills = {}, {c.name: [] for cs in judged.values() for c in cs}
     for (file, unit), cases in judged.items():
         units[f"{file}:{unit}"] = {"file": file, "function": unit, "cases": [c.name for c in cases], "made": 0,
@@ -206,7 +208,9 @@ def build_report(assignment, regions, judged, made, marked, outcomes, pairs=None
     return {"assignment": assignment, "functions": units,
             "cases": {name: {"kills": len(ids), "mutants": ids} for name, ids in sorted(kills.items())},
             "idle_cases": sorted(name for name, ids in kills.items() if not ids),
-            "ungraded_regions": sorted({f"{r.where}: {r.unit}" for r in regions if (r.file, r.unit) not in judged}),
+            "ungraded_regions": sorted({f"{r.where}: {r.unit}" for r in regions if (r.file, r.unit) not in judged
+                                        and f"{r.file}:{r.unit}" not in not_audited}),
+            "not_audited": not_audited,
             "stale_equivalents": sorted((set(marked) | set(pairs)) - generated) if len(judged) else [],
             "paired": [row for row in rows if "paired_with" in row],
             "mutants": rows}
@@ -218,7 +222,10 @@ def below_floor(report, floor):
     problems = []
     for key, minimum in sorted(floor.items()):
         entry = report["functions"].get(key)
-        if entry is None:
+        if entry is None and key in report.get("not_audited", {}):
+            problems.append(f"{key}: not audited here, since none of its cases passes on the reference here "
+                            f"(skipped for a missing package?): {', '.join(report['not_audited'][key])}")
+        elif entry is None:
             problems.append(f"{key}: recorded in the floor but not audited (renamed, or no longer answered?)")
         elif entry["kill_rate"] is not None and entry["kill_rate"] < minimum:
             problems.append(f"{key}: kills {entry['kill_rate']:.1%} of its mutants, below its floor of {minimum:.1%} "
@@ -264,6 +271,9 @@ def markdown(report):
     if report.get("unsound_cases"):
         lines += ["", "## Cases left out: they do not pass on the reference itself", ""]
         lines += [f"- `{name}`: {status}" for name, status in sorted(report["unsound_cases"].items())]
+    if report.get("not_audited"):
+        lines += ["", "## Not audited here: none of their cases passes on the reference", ""]
+        lines += [f"- `{key}`: {', '.join(names)}" for key, names in sorted(report["not_audited"].items())]
     if report.get("paired"):
         lines += ["", "## Graded with their partner's cases too", "",
                   "A forward pass whose cache is wrong returns the right output; only its backward pass, which "

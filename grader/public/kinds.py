@@ -82,10 +82,17 @@ class Kind:
                      Call(self.target, *arguments, save="out", pick=pick),
                      *[Save(f"{arg}_after", Ref(arg)) for arg in watched]],
                     {**values, **more, "watched": watched})
+        options.setdefault("hint", LEAVES_INPUTS_HINT)
         if check is None:
             return self.case(name, "reference", plan, all_of(matches_reference(rule or close()), unchanged()),
                              **options)
         return self.case(name, "property", plan, all_of(check, unchanged()), **options)
+
+
+# What a "leaves its inputs" case says when it fails: the verdict itself says
+# which input changed and how to avoid it, or that the output is wrong.
+LEAVES_INPUTS_HINT = ("This case checks the output as well as the inputs: when the output is wrong, this "
+                      "function's other cases say more; when an input changed, compute the result in a new array.")
 
 
 def _with_given(built):
@@ -184,7 +191,7 @@ class Layer(Kind):
         plan = lambda rng: (self._backward_steps(rng, shapes, params) + [Save("dout_after", Ref("dout"))],
                             {"watched": ["dout"]})
         check = all_of(matches_reference(self.gradients_rule(rule)), unchanged())
-        return self.case(name, "reference", plan, check, **self._of_backward(options))
+        return self.case(name, "reference", plan, check, **self._of_backward({"hint": LEAVES_INPUTS_HINT, **options}))
 
     def _backward_steps(self, rng, shapes, params, draw=None):
         """forward (kept), an upstream gradient shaped like its output, backward on the forward's cache."""

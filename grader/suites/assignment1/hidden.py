@@ -418,15 +418,11 @@ def audit_cases():
             LOSS_AND_GRADIENT,
             hint="Shift each row of x by that row's own maximum (axis=1, keepdims=True), not by the minimum or "
                  "by one number for the whole matrix."),
-        relu.leaves_inputs("relu_forward_leaves_x_unchanged", x=(5, 3, 4),
-                           hint="Compute the ReLU into a new array: np.maximum(0, x) without out=x."),
-        relu.backward_leaves_dout("relu_backward_leaves_dout_unchanged", x=(5, 6),
-                                  hint="Compute dx as a new array (dout * mask), not by multiplying dout in place."),
+        relu.leaves_inputs("relu_forward_leaves_x_unchanged", x=(5, 3, 4)),
+        relu.backward_leaves_dout("relu_backward_leaves_dout_unchanged", x=(5, 6)),
         relu.backward("relu_backward_at_zero", x=(6, 5), draw=with_zeros,
                       hint="Where x == 0 exactly, the gradient is 0: pass dout only where x > 0."),
-        softmax_loss_layer.leaves_inputs(
-            "softmax_loss_layer_leaves_x_unchanged", loss_input, LOSS_AND_GRADIENT,
-            hint="Shift the scores into a new array (shifted = x - ...), not x -= ..."),
+        softmax_loss_layer.leaves_inputs("softmax_loss_layer_leaves_x_unchanged", loss_input, LOSS_AND_GRADIENT),
         softmax.method("train").property(
             "softmax_train_samples_every_example", sorted_training(softmax), learns, points=1, timeout=20,
             hint="Draw the minibatch indices from all num_train examples: np.random.choice(num_train, batch_size)."),

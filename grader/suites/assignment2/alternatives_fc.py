@@ -140,3 +140,14 @@ def dropout_forward(x, dropout_param):
     return x * mask, (dropout_param, mask)
 ''', frozenset({"dropout_forward_train_p_0_3", "dropout_forward_train_p_0_8_three_dims"})),
 }
+
+# Planted together in the blank release, which must still score 0: dropout
+# that drops nothing, and a backward pass that passes dout through, which
+# agrees with a mask of ones.
+BLANK_CHEATS = {
+    "fc_blank_dropout_forward_identity": CHEATS["dropout_forward_identity"],
+    "fc_blank_dropout_backward_passes_dout": Alternative(LAYERS, "dropout_backward", '''
+def dropout_backward(dout, cache):
+    return dout
+'''),
+}

@@ -15,7 +15,7 @@ the reference network on held-out test images (`kinds.SavedModel`).
 """
 import numpy as np
 
-from grader.public.compare import close, each, mapping
+from grader.public.compare import all_of, close, each, mapping, matches_reference
 from grader.public.plan import Call, Let, Ref, Save
 from grader.suites.assignment2.public_fc import (adam, affine, batchnorm, batchnorm_alt, dropout_backward,
                                                  dropout_forward, dropout_mask_and_gradient, dropout_statistics,
@@ -125,16 +125,24 @@ def layernorm_cases():
                                  hint="As batch norm's closed form, with the statistics of each row.")
 
 
+# In test mode inverted dropout is the identity, which code that drops
+# nothing gets right too: each test-mode case also asks for a training-mode
+# call that does drop (judged as the training cases judge it).
 def dropout_test(shape, p):
     def plan(rng):
-        return [dropout_forward.call(rng.normal(size=shape), {"mode": "test", "p": p}, pick=(0,))]
+        steps, given = _dropout_train(shape, p)(rng)
+        return steps + [dropout_forward.call(rng.normal(size=shape), {"mode": "test", "p": p}, save="test_out",
+                                             pick=(0,))], given
     return plan
 
 
 def dropout_backward_test(shape, p):
     def plan(rng):
-        return [dropout_forward.call(rng.normal(size=shape), {"mode": "test", "p": p}, keep="forward"),
-                Call(dropout_backward.target, rng.normal(size=shape), Ref("forward", 1), save="out")]
+        steps, given = _dropout_backward_plan(shape, p)(rng)
+        return steps + [dropout_forward.call(rng.normal(size=shape), {"mode": "test", "p": p}, keep="test_forward",
+                                             save=None),
+                        Call(dropout_backward.target, rng.normal(size=shape), Ref("test_forward", 1),
+                             save="test_dx")], given
     return plan
 
 
@@ -148,13 +156,17 @@ def dropout_cases():
                                    dropout_statistics(), hint=hint)
     yield dropout_forward.property("dropout_forward_seed_repeats_hidden", _seeded, same_and_different,
                                    hint="With a 'seed' key, call np.random.seed(seed) before drawing the mask.")
-    yield dropout_forward.reference("dropout_forward_test_mode", dropout_test((7, 9), 0.4),
-                                    hint="In test mode inverted dropout returns x unchanged.")
+    yield dropout_forward.case("dropout_forward_test_mode", "reference", dropout_test((70, 90), 0.4),
+                                    all_of(dropout_statistics(), matches_reference(close(), "test_out")),
+                                    hint="In test mode inverted dropout returns x unchanged (this case also checks "
+                                         "that training mode drops units, as the training cases do).")
     for label, shape, p in (("random", (23, 17), 0.4), ("three_dims", (3, 5, 7), 0.75)):
         yield dropout_backward.property(f"dropout_backward_{label}", _dropout_backward_plan(shape, p),
                                         dropout_mask_and_gradient, hint="dx = dout * mask, the forward pass's mask.")
-    yield dropout_backward.reference("dropout_backward_test_mode", dropout_backward_test((6, 4), 0.4),
-                                     hint="In test mode the gradient passes through unchanged.")
+    yield dropout_backward.case("dropout_backward_test_mode", "reference", dropout_backward_test((16, 14), 0.4),
+                                     all_of(dropout_mask_and_gradient, matches_reference(close(), "test_dx")),
+                                     hint="In test mode the gradient passes through unchanged (this case also checks "
+                                          "the training-mode gradient, as the other cases do).")
 
 
 # ------------------------------------------------------------ update rules
@@ -265,7 +277,8 @@ CASES = [case for case in (*copied_layer_cases(), *batchnorm_cases(), *layernorm
 # --assignment assignment2`): each kills mutants of the reference that every
 # case above let through.  Kept in one block so that it merges as one piece.
 # ============================================================================
-from grader.public.compare import all_of, unchanged  # noqa: E402
+from grader.public.compare import unchanged  # noqa: E402
+from grader.public.kinds import LEAVES_INPUTS_HINT  # noqa: E402
 from grader.suites.common import wide_scores, with_zeros  # noqa: E402
 
 
@@ -298,34 +311,32 @@ def audit_cases():
     loss_input = lambda rng: {"x": rng.normal(size=(10, 6)), "y": rng.integers(6, size=10)}
     dropout_input = lambda rng: ({"x": rng.uniform(0.5, 2.0, size=(60, 50)) * rng.choice([-1, 1], size=(60, 50)),
                                   "dropout_param": {"mode": "train", "p": 0.7}}, {"p": 0.7})
-    in_place = "Compute the result in a new array: the caller still needs {} after the call."
-    yield relu.leaves_inputs("a2_relu_forward_leaves_x_unchanged", x=(5, 3, 4), hint=in_place.format("x"))
-    yield relu.backward_leaves_dout("a2_relu_backward_leaves_dout_unchanged", x=(5, 6), hint=in_place.format("dout"))
+    yield relu.leaves_inputs("a2_relu_forward_leaves_x_unchanged", x=(5, 3, 4))
+    yield relu.backward_leaves_dout("a2_relu_backward_leaves_dout_unchanged", x=(5, 6))
     yield relu.backward("a2_relu_backward_at_zero", x=(6, 5), draw=with_zeros,
                         hint="Where x == 0 exactly, the gradient is 0: pass dout only where x > 0.")
-    yield softmax_loss.leaves_inputs("a2_softmax_loss_leaves_x_unchanged", loss_input, LOSS_AND_GRADIENT,
-                                     hint="Shift the scores into a new array (shifted = x - ...), not x -= ...")
+    yield softmax_loss.leaves_inputs("a2_softmax_loss_leaves_x_unchanged", loss_input, LOSS_AND_GRADIENT)
     yield softmax_loss.reference("a2_softmax_loss_scores_far_apart", lambda rng: [softmax_loss.call(*wide_scores(rng))],
                                  LOSS_AND_GRADIENT,
                                  hint="Shift each row of x by that row's own maximum (axis=1, keepdims=True), not by "
                                       "the minimum or by one number for the whole matrix.")
     yield dropout_forward.leaves_inputs("dropout_forward_leaves_x_unchanged", dropout_input,
-                                        check=dropout_statistics(), pick=(0,), hint=in_place.format("x"))
+                                        check=dropout_statistics(), pick=(0,))
     yield dropout_backward.property("dropout_backward_leaves_dout_unchanged", dropout_keeps_dout,
                                     all_of(dropout_mask_and_gradient, unchanged("dout")),
-                                    hint=in_place.format("dout"))
-    yield batchnorm.leaves_inputs("batchnorm_forward_leaves_x_unchanged", x=(9, 5), gamma=(5,), beta=(5,),
-                                  hint=in_place.format("x"))
+                                    hint=LEAVES_INPUTS_HINT)
+    yield batchnorm.leaves_inputs("batchnorm_forward_leaves_x_unchanged", x=(9, 5), gamma=(5,), beta=(5,))
     yield batchnorm.backward_leaves_dout("batchnorm_backward_leaves_dout_unchanged", x=(9, 5), gamma=(5,),
-                                         beta=(5,), hint=in_place.format("dout"))
-    yield layernorm.leaves_inputs("layernorm_forward_leaves_x_unchanged", x=(6, 9), gamma=(9,), beta=(9,),
-                                  hint=in_place.format("x"))
+                                         beta=(5,))
+    yield layernorm.leaves_inputs("layernorm_forward_leaves_x_unchanged", x=(6, 9), gamma=(9,), beta=(9,))
     yield layernorm.backward_leaves_dout("layernorm_backward_leaves_dout_unchanged", x=(6, 9), gamma=(9,),
-                                         beta=(9,), hint=in_place.format("dout"))
+                                         beta=(9,))
     yield adam.reference("adam_tiny_gradients", several_steps(adam, (4, 5), None, dw_scale=1e-9),
                          keys=("w1", "w2", "w3", "w4"),
-                         hint="Add epsilon to the square root of v_hat: next_w = w - lr * m_hat / "
-                              "(np.sqrt(v_hat) + eps). With gradients near 1e-9, epsilon dominates.")
+                         hint="As the docstring writes it: m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t), "
+                              "next_w = w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon). With gradients near "
+                              "1e-9 epsilon dominates, so it must be added to sqrt(v_hat) itself (not subtracted, "
+                              "not inside the sqrt, not to sqrt(v) with a rescaled learning rate).")
     yield net.method("loss").reference(
         "fc_net_batchnorm_running_averages_per_layer", running_averages_per_layer(three),
         keys=tuple(f"layer{i}_{stat}" for i in (1, 2) for stat in ("mean", "var")), lends=BUILDING_BLOCKS,

@@ -118,44 +118,53 @@ def initial_state(kind, *init):
     return lambda rng: [Call(kind.target, *init, keep="model"), Call("state_dict", on="model", save="state")]
 
 
-def kaiming_initialised(fan_ins, zero_biases=False, tolerance=0.15):
-    """Check: each weight ({state key: its fan-in}) has the standard deviation
-    of Kaiming initialisation, sqrt(2 / fan_in), within `tolerance` (the
-    layers are large enough that a correct draw is within 3 %; PyTorch's
-    default initialisation is 0.41 times that); with `zero_biases`, every
-    bias is exactly 0."""
+def kaiming_initialised(shapes, zero_biases=False, tolerance=0.15):
+    """Check: each weight ({state key: its shape}) has that shape and the
+    standard deviation of Kaiming initialisation, sqrt(2 / fan_in), within
+    `tolerance` (the layers are large enough that a correct draw is within
+    3 %; PyTorch's default initialisation is 0.41 times that); with
+    `zero_biases`, every bias is exactly 0."""
+    def parameter(state, key):
+        if key not in state:
+            return Verdict(False, f"the module has no parameter {key}: the layers must have the names the notebook "
+                                  f"gives (its parameters are: {', '.join(sorted(map(str, state))[:8])})")
+        return as_array(state[key], key)
+
     def check(got, expected=None, given=None):
         state = got.get("state")
         if not isinstance(state, dict):
             return Verdict(False, "state_dict() did not give a dict of tensors")
-        for key, fan_in in fan_ins.items():
-            weight = as_array(state.get(key), key)
+        for key, shape in shapes.items():
+            weight = parameter(state, key)
             if isinstance(weight, Verdict):
                 return weight
+            if weight.shape != shape:
+                return Verdict(False, f"{key} has shape {weight.shape}; expected {shape}")
+            fan_in = int(np.prod(shape[1:]))
             wanted, std = np.sqrt(2.0 / fan_in), float(np.std(weight.astype(float)))
             if not abs(std / wanted - 1) <= tolerance:
                 return Verdict(False, f"{key} has a standard deviation of {std:.3g}; Kaiming initialisation "
                                       f"(nn.init.kaiming_normal_) gives sqrt(2 / fan_in) = {wanted:.3g}")
-            bias_key = key.replace(".weight", ".bias")
             if zero_biases:
-                bias = as_array(state.get(bias_key), bias_key)
+                bias = parameter(state, key.replace(".weight", ".bias"))
                 if isinstance(bias, Verdict):
                     return bias
                 if np.any(bias != 0):
-                    return Verdict(False, f"{bias_key} is not all zeros: set it with nn.init.zeros_")
+                    return Verdict(False, f"{key.replace('.weight', '.bias')} is not all zeros: set it with "
+                                          "nn.init.zeros_")
         return PASS
     return check
 
 
 AUDIT_CASES = [
     TwoLayerFC.property("TwoLayerFC_init_kaiming_weights", initial_state(TwoLayerFC, 300, 200, 10),
-                        kaiming_initialised({"fc1.weight": 300, "fc2.weight": 200}),
+                        kaiming_initialised({"fc1.weight": (200, 300), "fc2.weight": (10, 200)}),
                         function="TwoLayerFC.__init__ (PyTorch.ipynb)",
                         hint="Initialise fc1.weight and fc2.weight with nn.init.kaiming_normal_.", **TORCH),
     ThreeLayerConvNet.property("ThreeLayerConvNet_init_kaiming_weights_zero_biases",
                                initial_state(ThreeLayerConvNet, 3, 12, 8, 10),
-                               kaiming_initialised({"conv1.weight": 3 * 5 * 5, "conv2.weight": 12 * 3 * 3,
-                                                    "fc.weight": 8 * 32 * 32}, zero_biases=True),
+                               kaiming_initialised({"conv1.weight": (12, 3, 5, 5), "conv2.weight": (8, 12, 3, 3),
+                                                    "fc.weight": (10, 8 * 32 * 32)}, zero_biases=True),
                                function="ThreeLayerConvNet.__init__ (PyTorch.ipynb)",
                                hint="Initialise every weight with nn.init.kaiming_normal_ and every bias with "
                                     "nn.init.zeros_ (conv1, conv2 and fc).", **TORCH),

@@ -112,7 +112,8 @@ PLANTED = ["batchnorm_backward_forgets_variance_path", "dropout_forward_not_inve
 
 # ============================================================================
 # The cases hidden_fc.audit_cases() added (after the mutation audit) that
-# these planted bugs break as well, and the planted bugs it was made for.
+# these planted bugs break as well (and the test-mode dropout cases, which
+# ask for a training-mode call too), and the planted bugs made for them.
 # Kept in one block so that it merges as one piece.
 # ============================================================================
 from dataclasses import replace as _replace  # noqa: E402
@@ -123,8 +124,8 @@ AUDIT_BREAKS = {
     "softmax_loss_unstable": {"a2_softmax_loss_scores_far_apart"},
     "batchnorm_backward_forgets_variance_path": {"batchnorm_backward_leaves_dout_unchanged"},
     "layernorm_backward_forgets_mean_term": {"layernorm_backward_leaves_dout_unchanged"},
-    "dropout_forward_not_inverted": {"dropout_forward_leaves_x_unchanged"},
-    "dropout_backward_ignores_mask": {"dropout_backward_leaves_dout_unchanged"},
+    "dropout_forward_not_inverted": {"dropout_forward_leaves_x_unchanged", "dropout_forward_test_mode"},
+    "dropout_backward_ignores_mask": {"dropout_backward_leaves_dout_unchanged", "dropout_backward_test_mode"},
     "adam_without_bias_correction": {"adam_tiny_gradients"},
 }
 MUTANTS = {name: _replace(m, breaks=m.breaks | AUDIT_BREAKS.get(name, set())) for name, m in MUTANTS.items()}

@@ -148,6 +148,9 @@ def dropout_mask_and_gradient(got, expected=None, given=None):
     if dx.shape != x.shape or out.shape != x.shape:
         return Verdict(False, f"dx has shape {dx.shape}; it should have the shape of x, {x.shape}")
     mask = out.astype(float) / x            # x has no zeros
+    if np.all(mask == 1):                   # nothing dropped: dx = dout would pass without any mask
+        return Verdict(False, "dropout_forward kept every unit unscaled in training mode, so this case cannot "
+                              "check that dx uses its mask: make dropout_forward's cases pass first")
     return close(rtol=1e-6)(dx, dout * mask, "dx compared with dout times the mask of the forward pass")
 
 
