@@ -19,8 +19,9 @@ pass that keeps a wrong cache (or none) returns the right output, and only
 its backward pass, which runs through the student's own cache, can notice.
 A case of the forward's own would charge that bug twice, so `PAIRED = {id:
 (backward function, reason)}` has the audit grade it with the backward's
-cases as well: it counts as killed only if they do kill it.  `audit_floor.json` in the suite folder records each
-function's kill rate; `--check-floor` fails when one falls below it.
+cases as well: it counts as killed only if they do kill it.
+`audit_floor.json` in the suite folder records each function's kill rate;
+`--check-floor` fails when one falls below it.
 """
 import fnmatch
 import html

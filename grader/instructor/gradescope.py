@@ -29,7 +29,6 @@ import os
 import re
 import tempfile
 import time
-import zipfile
 
 from grader.instructor import report
 from grader.instructor.grade import build_context, fork_server, private_paths, score_one
@@ -135,7 +134,7 @@ def student_summary(results, state, sandbox):
 # ------------------------------------------------------------- the zip itself
 def bundle(assignment, zip_path, repo_root):
     """Write Gradescope's autograder zip for `assignment` (deterministic: the
-    same sources give the same bytes)."""
+    same sources give the same bytes); return the names of its files."""
     solution_dir = os.path.join(repo_root, "solutions", assignment)
     if not os.path.isdir(solution_dir):
         raise FileNotFoundError(f"no reference solution at {solution_dir}")
@@ -150,6 +149,7 @@ def bundle(assignment, zip_path, repo_root):
         private_copy(solution_dir, copy)
         entries.update(read_tree(copy, f"solutions/{assignment}/"))
     write_zip(zip_path, entries, executables={"setup.sh", "run_autograder"})
+    return sorted(entries)
 
 
 # What a suite folder holds for instructors only: planted bugs, correct
@@ -235,13 +235,12 @@ def _normal(name):
 def run_bundle(assignment, zip_path, repo_root):
     """`python -m grader gradescope-bundle`: write the zip and say what is in it."""
     try:
-        bundle(assignment, zip_path, repo_root)
+        names = bundle(assignment, zip_path, repo_root)
     except heldout.MissingData as exc:
         print(f"No bundle written: {exc}")
         return 1
     size = os.path.getsize(zip_path)
-    with zipfile.ZipFile(zip_path) as archive:
-        data = any(name.startswith("datasets/heldout/") for name in archive.namelist())
+    data = any(name.startswith("datasets/heldout/") for name in names)
     print(f"Wrote {zip_path} ({size / 1024:.0f} KiB): setup.sh, run_autograder, grader/ with the hidden suite "
           f"of {assignment}, solutions/{assignment}/"
           f"{' and the held-out test images its saved models are scored on' if data else ''}.\n"

@@ -19,7 +19,7 @@ from grader.public.compare import all_of, close, each, mapping, matches_referenc
 from grader.public.plan import Call, Let, Ref, Save
 from grader.suites.assignment2.public_fc import (adam, affine, batchnorm, batchnorm_alt, dropout_backward,
                                                  dropout_forward, dropout_mask_and_gradient, dropout_statistics,
-                                                 fc_saved, init_plan, initialised, layernorm, net,
+                                                 dropout_x, fc_saved, init_plan, initialised, layernorm, net,
                                                  net_init, net_params, relu, rmsprop, same_and_different, sgd_momentum,
                                                  softmax_loss, _dropout_backward_plan, _dropout_train, _seeded)
 
@@ -157,16 +157,16 @@ def dropout_cases():
     yield dropout_forward.property("dropout_forward_seed_repeats_hidden", _seeded, same_and_different,
                                    hint="With a 'seed' key, call np.random.seed(seed) before drawing the mask.")
     yield dropout_forward.case("dropout_forward_test_mode", "reference", dropout_test((70, 90), 0.4),
-                                    all_of(dropout_statistics(), matches_reference(close(), "test_out")),
-                                    hint="In test mode inverted dropout returns x unchanged (this case also checks "
-                                         "that training mode drops units, as the training cases do).")
+                               all_of(dropout_statistics(), matches_reference(close(), "test_out")),
+                               hint="In test mode inverted dropout returns x unchanged (this case also checks that "
+                                    "training mode drops units, as the training cases do).")
     for label, shape, p in (("random", (23, 17), 0.4), ("three_dims", (3, 5, 7), 0.75)):
         yield dropout_backward.property(f"dropout_backward_{label}", _dropout_backward_plan(shape, p),
                                         dropout_mask_and_gradient, hint="dx = dout * mask, the forward pass's mask.")
     yield dropout_backward.case("dropout_backward_test_mode", "reference", dropout_backward_test((16, 14), 0.4),
-                                     all_of(dropout_mask_and_gradient, matches_reference(close(), "test_dx")),
-                                     hint="In test mode the gradient passes through unchanged (this case also checks "
-                                          "the training-mode gradient, as the other cases do).")
+                                all_of(dropout_mask_and_gradient, matches_reference(close(), "test_dx")),
+                                hint="In test mode the gradient passes through unchanged (this case also checks the "
+                                     "training-mode gradient, as the other cases do).")
 
 
 # ------------------------------------------------------------ update rules
@@ -282,17 +282,6 @@ from grader.public.kinds import LEAVES_INPUTS_HINT  # noqa: E402
 from grader.suites.common import wide_scores, with_zeros  # noqa: E402
 
 
-def dropout_keeps_dout(rng):
-    """dropout_forward in training mode, then dropout_backward on a kept dout
-    (drawn here: it has the shape of x), sent back after the call."""
-    shape, p = (20, 30), 0.6
-    x = rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1, 1], size=shape)
-    dout = rng.normal(size=shape)
-    return ([dropout_forward.call(x, {"mode": "train", "p": p}, keep="forward", save="out", pick=(0,)),
-             Let("dout", dout), Call(dropout_backward.target, Ref("dout"), Ref("forward", 1), save="dx"),
-             Save("dout_after", Ref("dout"))], {"x": x, "dout": dout})
-
-
 def running_averages_per_layer(dims):
     """One training loss of a batchnorm network, then each layer's bn_param:
     layer i must normalise with self.bn_params[i - 1], so that its running
@@ -309,8 +298,8 @@ def running_averages_per_layer(dims):
 def audit_cases():
     three = DEPTHS[3]
     loss_input = lambda rng: {"x": rng.normal(size=(10, 6)), "y": rng.integers(6, size=10)}
-    dropout_input = lambda rng: ({"x": rng.uniform(0.5, 2.0, size=(60, 50)) * rng.choice([-1, 1], size=(60, 50)),
-                                  "dropout_param": {"mode": "train", "p": 0.7}}, {"p": 0.7})
+    dropout_input = lambda rng: ({"x": dropout_x(rng, (60, 50)), "dropout_param": {"mode": "train", "p": 0.7}},
+                                 {"p": 0.7})
     yield relu.leaves_inputs("a2_relu_forward_leaves_x_unchanged", x=(5, 3, 4))
     yield relu.backward_leaves_dout("a2_relu_backward_leaves_dout_unchanged", x=(5, 6))
     yield relu.backward("a2_relu_backward_at_zero", x=(6, 5), draw=with_zeros,
@@ -322,7 +311,8 @@ def audit_cases():
                                       "the minimum or by one number for the whole matrix.")
     yield dropout_forward.leaves_inputs("dropout_forward_leaves_x_unchanged", dropout_input,
                                         check=dropout_statistics(), pick=(0,))
-    yield dropout_backward.property("dropout_backward_leaves_dout_unchanged", dropout_keeps_dout,
+    yield dropout_backward.property("dropout_backward_leaves_dout_unchanged",
+                                    _dropout_backward_plan((20, 30), 0.6, keep_dout=True),
                                     all_of(dropout_mask_and_gradient, unchanged("dout")),
                                     hint=LEAVES_INPUTS_HINT)
     yield batchnorm.leaves_inputs("batchnorm_forward_leaves_x_unchanged", x=(9, 5), gamma=(5,), beta=(5,))

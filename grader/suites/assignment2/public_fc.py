@@ -13,7 +13,7 @@ import numpy as np
 
 from grader.public.compare import PASS, Verdict, agree, as_array, close, each
 from grader.public.kinds import Function, Layer, Loss, Model, SavedModel
-from grader.public.plan import Call, Like, Ref
+from grader.public.plan import Call, Let, Like, Ref, Save
 from grader.public.saved import SavedArrays
 
 LAYERS = "cs231n.layers"
@@ -129,9 +129,14 @@ def dropout_statistics(p_key="p"):
     return check
 
 
+def dropout_x(rng, shape):
+    """An input for dropout with no zeros (so that out / x gives the mask), of both signs."""
+    return rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1, 1], size=shape)
+
+
 def _dropout_train(shape, p, seed=None):
     def plan(rng):
-        x = rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1, 1], size=shape)
+        x = dropout_x(rng, shape)
         param = {"mode": "train", "p": p, **({} if seed is None else {"seed": seed})}
         return [dropout_forward.call(x, param, pick=(0,))], {"x": x, "p": p}
     return plan
@@ -154,13 +159,19 @@ def dropout_mask_and_gradient(got, expected=None, given=None):
     return close(rtol=1e-6)(dx, dout * mask, "dx compared with dout times the mask of the forward pass")
 
 
-def _dropout_backward_plan(shape, p):
+def _dropout_backward_plan(shape, p, keep_dout=False):
+    """dropout_forward in training mode, then dropout_backward through its
+    cache.  With `keep_dout`, dout is drawn here (it has the shape of x), kept
+    in the worker and sent back after the call as "dout_after"."""
     def plan(rng):
-        x = rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1, 1], size=shape)
-        dout = Like("forward", 0, seed=int(rng.integers(2**31)))
-        return ([dropout_forward.call(x, {"mode": "train", "p": p}, keep="forward", save="out", pick=(0,)),
-                 Call(dropout_backward.target, dout, Ref("forward", 1), save="dx")],
-                {"x": x, "dout": dout})
+        x = dropout_x(rng, shape)
+        forward = dropout_forward.call(x, {"mode": "train", "p": p}, keep="forward", save="out", pick=(0,))
+        if not keep_dout:
+            dout = Like("forward", 0, seed=int(rng.integers(2**31)))
+            return [forward, Call(dropout_backward.target, dout, Ref("forward", 1), save="dx")], {"x": x, "dout": dout}
+        dout = rng.normal(size=shape)
+        return ([forward, Let("dout", dout), Call(dropout_backward.target, Ref("dout"), Ref("forward", 1), save="dx"),
+                 Save("dout_after", Ref("dout"))], {"x": x, "dout": dout})
     return plan
 
 
